@@ -1,0 +1,141 @@
+"""The `terreau` command: French help and messages; library problems become exit codes here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from terreau.catalogue import build
+from terreau.errors import Problem
+
+# argparse's own words (usage, errors) are English; contributors read French.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (possibles : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "expected one argument": "une valeur est attendue",
+}
+argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+EPILOG = """codes de sortie :
+  0  tout est valide
+  1  au moins un problème a été trouvé dans les fiches
+  2  la commande est mal écrite (option inconnue, dossier introuvable…)
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="terreau",
+        description="Terreau : vérifier et préparer les fiches du commun.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="commande", metavar="COMMANDE", title="commandes")
+
+    valider = sub.add_parser(
+        "valider",
+        help="vérifier les fiches et signaler chaque problème",
+        description="Vérifie toutes les fiches du dossier docs/ : en-tête YAML, champs, valeurs "
+        "et liens entre fiches. Chaque problème est signalé sur une ligne : "
+        "fichier:ligne: CODE champ : message.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    valider.add_argument(
+        "chemins",
+        nargs="*",
+        metavar="CHEMIN",
+        help="fichiers ou dossiers dont on veut voir les problèmes (par défaut : tous)",
+    )
+    valider.add_argument(
+        "--docs",
+        default="docs",
+        metavar="DOSSIER",
+        help="dossier qui contient les fiches (par défaut : docs)",
+    )
+    valider.add_argument(
+        "--format",
+        choices=["texte", "json", "github"],
+        default="texte",
+        help="texte (par défaut), json, ou github (annotations pour les demandes de fusion)",
+    )
+    return parser
+
+
+def _selected(problems: list[Problem], paths: Sequence[str]) -> list[Problem]:
+    if not paths:
+        return problems
+    wanted = [Path(p).resolve() for p in paths]
+
+    def keep(p: Problem) -> bool:
+        target = Path(p.path).resolve()
+        return any(target == w or w in target.parents for w in wanted)
+
+    return [p for p in problems if keep(p)]
+
+
+def _print_problems(problems: list[Problem], fmt: str, checked: int) -> None:
+    if fmt == "json":
+        json.dump([p.as_dict() for p in problems], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for p in problems:
+        if fmt == "github":
+            # Annotation values must not contain raw newlines; % and , are escaped per spec.
+            msg = p.format_text().split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
+            print(f"::error file={p.path},line={p.line},title={p.code}::{msg}")
+        else:
+            print(p.format_text())
+    if fmt == "texte":
+        if problems:
+            files = len({p.path for p in problems})
+            print(f"\n{len(problems)} problème(s) dans {files} fichier(s).", file=sys.stderr)
+        else:
+            print(f"{checked} fiche(s) vérifiée(s) : aucun problème.", file=sys.stderr)
+
+
+def cmd_valider(args: argparse.Namespace) -> int:
+    docs = Path(args.docs)
+    if not docs.is_dir():
+        print(f"terreau : le dossier « {docs} » est introuvable.", file=sys.stderr)
+        return EXIT_USAGE
+    for path in args.chemins:
+        if not Path(path).exists():
+            print(f"terreau : le chemin « {path} » est introuvable.", file=sys.stderr)
+            return EXIT_USAGE
+    catalogue = build(docs)
+    problems = _selected(catalogue.problems, args.chemins)
+    _print_problems(problems, args.format, len(catalogue.cards))
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.commande is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.commande == "valider":
+        return cmd_valider(args)
+    return EXIT_USAGE  # pragma: no cover - argparse refuses unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

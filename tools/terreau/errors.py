@@ -1,0 +1,205 @@
+"""The catalogue of problems a contributor can meet, with stable codes and French messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of the catalogue: a stable code, a French message template and a hint."""
+
+    code: str
+    message: str
+    hint: str
+    title: str
+
+
+# Codes are stable: contributors and CI logs refer to them. Add, never rename.
+CATALOGUE: dict[str, Code] = {
+    c.code: c
+    for c in [
+        Code(
+            "FICHIER_VIDE",
+            "le fichier est vide",
+            "Commencez la fiche par un en-tête YAML entre deux lignes « --- ».",
+            "Fichier vide",
+        ),
+        Code(
+            "ENTETE_ABSENTE",
+            "la fiche n'a pas d'en-tête YAML",
+            "La première ligne doit être « --- », suivie des champs, puis d'une autre ligne « --- ».",
+            "En-tête absent",
+        ),
+        Code(
+            "ENTETE_NON_FERMEE",
+            "l'en-tête YAML n'est pas refermé",
+            "Ajoutez une ligne « --- » après le dernier champ de l'en-tête.",
+            "En-tête non refermé",
+        ),
+        Code(
+            "ENCODAGE",
+            "le fichier n'est pas encodé en UTF-8 ({detail})",
+            "Enregistrez le fichier en UTF-8 (c'est le choix par défaut de la plupart des éditeurs).",
+            "Encodage",
+        ),
+        Code(
+            "FICHIER_TROP_GROS",
+            "le fichier pèse {taille} octets, au-delà de la limite de {limite} octets",
+            "Découpez la fiche : une fiche trop longue ne s'imprime plus et se lit mal.",
+            "Fichier trop gros",
+        ),
+        Code(
+            "NOM_FICHIER",
+            "le nom de fichier « {nom} » ne convient pas comme identifiant",
+            "Utilisez des minuscules sans accents, des chiffres et des tirets, "
+            "par exemple « enquete-collective.md ».",
+            "Nom de fichier",
+        ),
+        Code(
+            "YAML_SYNTAXE",
+            "erreur de syntaxe YAML : {detail}",
+            "Vérifiez l'indentation (des espaces, pas de tabulations) et les deux-points après "
+            "chaque nom de champ ; mettez entre guillemets un texte qui contient « : » ou « # ».",
+            "Syntaxe YAML",
+        ),
+        Code(
+            "YAML_CLE_DOUBLON",
+            "le champ « {cle} » apparaît deux fois (déjà présent ligne {ligne_avant})",
+            "Gardez une seule occurrence du champ.",
+            "Champ en double",
+        ),
+        Code(
+            "YAML_ALIAS",
+            "les ancres et alias YAML (& et *) ne sont pas acceptés",
+            "Recopiez la valeur en toutes lettres.",
+            "Alias YAML",
+        ),
+        Code(
+            "YAML_ETIQUETTE",
+            "l'étiquette YAML « {etiquette} » n'est pas acceptée",
+            "Retirez l'étiquette (le mot qui commence par « ! ») et écrivez la valeur simplement.",
+            "Étiquette YAML",
+        ),
+        Code(
+            "ENTETE_NON_DICTIONNAIRE",
+            "l'en-tête doit être une liste de champs « nom: valeur »",
+            "Écrivez un champ par ligne, par exemple « titre: Enquête collective ».",
+            "En-tête mal formé",
+        ),
+        Code(
+            "CHAMP_INCONNU",
+            "champ inconnu",
+            "{suggestion}",
+            "Champ inconnu",
+        ),
+        Code(
+            "CHAMP_MANQUANT",
+            "champ obligatoire absent",
+            "Ajoutez le champ « {champ} » : {description}",
+            "Champ manquant",
+        ),
+        Code(
+            "TYPE",
+            "{attendu} attendu, trouvé {trouve}",
+            "{conseil}",
+            "Type de valeur",
+        ),
+        Code(
+            "VOCABULAIRE",
+            "valeur « {valeur} » inconnue",
+            "Valeurs possibles : {valeurs}.",
+            "Valeur hors vocabulaire",
+        ),
+        Code(
+            "DATE",
+            "date invalide « {valeur} »",
+            "Écrivez une date qui existe, au format AAAA-MM-JJ, par exemple 2024-03-15.",
+            "Date",
+        ),
+        Code(
+            "VALEUR",
+            "{detail}",
+            "{conseil}",
+            "Valeur non conforme",
+        ),
+        Code(
+            "TYPE_FICHE",
+            "une fiche de type « {type} » doit se trouver dans le dossier « {dossier} »",
+            "Déplacez le fichier ou corrigez le champ « type ».",
+            "Type et dossier",
+        ),
+        Code(
+            "ID_DOUBLON",
+            "l'identifiant « {id} » est déjà utilisé par {autre}",
+            "Renommez l'un des deux fichiers : l'identifiant d'une fiche est son nom de fichier.",
+            "Identifiant en double",
+        ),
+        Code(
+            "REFERENCE_INCONNUE",
+            "la fiche « {ref} » n'existe pas",
+            "{suggestion}",
+            "Référence inconnue",
+        ),
+        Code(
+            "REFERENCE_MAUVAIS_TYPE",
+            "« {ref} » est une fiche de type « {trouve} », alors qu'une fiche de type {attendu} "
+            "est attendue ici",
+            "Vérifiez l'identifiant de la fiche visée.",
+            "Référence vers le mauvais type de fiche",
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem found in one file, located at a line and (when known) a field."""
+
+    path: str
+    line: int
+    code: str
+    field: str = ""
+    params: tuple[tuple[str, str], ...] = dc_field(default=(), compare=False)
+
+    @property
+    def message(self) -> str:
+        return CATALOGUE[self.code].message.format(**dict(self.params))
+
+    @property
+    def hint(self) -> str:
+        return CATALOGUE[self.code].hint.format(**dict(self.params))
+
+    def format_text(self) -> str:
+        where = f"{self.field} : " if self.field else ""
+        text = f"{self.path}:{self.line}: {self.code} {where}{self.message}"
+        hint = self.hint
+        return f"{text}. {hint}" if hint else f"{text}."
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "fichier": self.path,
+            "ligne": self.line,
+            "code": self.code,
+            "champ": self.field,
+            "message": self.message,
+            "conseil": self.hint,
+        }
+
+
+def problem(path: str, line: int, code: str, field: str = "", **params: object) -> Problem:
+    """Build a Problem, checking the code exists and every template parameter is given."""
+    entry = CATALOGUE[code]
+    as_text = {k: str(v) for k, v in params.items()}
+    entry.message.format(**as_text)
+    entry.hint.format(**as_text)
+    return Problem(path, line, code, field, tuple(sorted(as_text.items())))
+
+
+def field_name(path: tuple[str | int, ...]) -> str:
+    """A path into the front matter as contributors read it: ``etapes[2].outils[1]``."""
+    name = ""
+    for part in path:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name

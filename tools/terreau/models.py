@@ -1,0 +1,349 @@
+"""The card models: what a contributor may write in a card's front matter, kind by kind.
+
+Field names are the French keys contributors write. Every field carries a French
+description, which flows into the JSON Schemas and the contributor page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from terreau.vocabulary import vocabulary
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG)
+
+
+def _vocab(name: str) -> Any:
+    """A text field whose value must belong to the vocabulary ``name``."""
+
+    def check(value: str) -> str:
+        terms = vocabulary(name).terms
+        if value not in terms:
+            raise PydanticCustomError(
+                "vocabulaire",
+                "valeur hors vocabulaire",
+                {"vocabulaire": name, "valeur": value, "valeurs": ", ".join(terms)},
+            )
+        return value
+
+    schema = {"type": "string", "enum": list(vocabulary(name).terms)}
+    return Annotated[str, AfterValidator(check), WithJsonSchema(schema)]
+
+
+Texte = Annotated[str, Field(min_length=1)]
+Ref = Annotated[
+    str,
+    Field(pattern=SLUG, description="Identifiant d'une fiche : son nom de fichier sans « .md »."),
+]
+Url = Annotated[
+    str,
+    Field(pattern=r"^https?://[^\s<>\"']+$", description="Adresse web commençant par https://"),
+]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(Strict):
+    titre: Texte = Field(description="Titre du document ou de la page cités.")
+    url: Url | None = Field(None, description="Adresse publique de la source, si elle existe.")
+    editeur: str | None = Field(
+        None, description="Organisation ou média qui publie la source."
+    )
+    annee: StrictInt | None = Field(
+        None, ge=1900, le=2100, description="Année de publication de la source."
+    )
+
+
+class Duree(Strict):
+    min: StrictInt = Field(ge=1, description="Durée minimale (ou durée, si elle est fixe).")
+    max: StrictInt | None = Field(None, ge=1, description="Durée maximale, si elle varie.")
+    unite: _vocab("unite_duree") = Field(description="Unité de la durée.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Duree:
+        if self.max is not None and self.max < self.min:
+            raise PydanticCustomError(
+                "intervalle", "intervalle inversé", {"min": self.min, "max": self.max}
+            )
+        return self
+
+
+class TailleGroupe(Strict):
+    min: StrictInt = Field(ge=1, description="Nombre minimal de personnes.")
+    max: StrictInt | None = Field(None, ge=1, description="Nombre maximal de personnes.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TailleGroupe:
+        if self.max is not None and self.max < self.min:
+            raise PydanticCustomError(
+                "intervalle", "intervalle inversé", {"min": self.min, "max": self.max}
+            )
+        return self
+
+
+class Fiche(Strict):
+    """What every card carries, whatever its kind."""
+
+    titre: Texte = Field(max_length=120, description="Titre court de la fiche.")
+    resume: Texte = Field(
+        max_length=400,
+        description="Résumé en trois lignes pour les élus : ce que c'est, ce que ça coûte, "
+        "ce que la commune doit fournir.",
+    )
+    structures: list[Texte] = Field(
+        default_factory=list,
+        description="Structures (associations, collectivités…) qui ont contribué à la fiche.",
+    )
+    auteurs: list[Texte] = Field(
+        default_factory=list,
+        description="Personnes qui ont rédigé la fiche (nom public, sans coordonnées).",
+    )
+    licence: Literal["CC-BY-SA-4.0"] = Field(
+        "CC-BY-SA-4.0", description="Licence du texte : CC-BY-SA-4.0 pour tout Terreau."
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="Documents publics sur lesquels la fiche s'appuie."
+    )
+    liens: list[Ref] = Field(default_factory=list, description="Fiches liées (identifiants).")
+    mots_cles: list[Texte] = Field(
+        default_factory=list, description="Mots-clés supplémentaires pour la recherche."
+    )
+    relu_le: dt.date | None = Field(
+        None, description="Date de la dernière relecture de la fiche (AAAA-MM-JJ)."
+    )
+
+
+class Pratique(Fiche):
+    """What lets a mayor judge a method, a tool or an action in ten seconds."""
+
+    besoins: list[_vocab("besoins")] = Field(  # type: ignore[valid-type]
+        min_length=1, description="Besoins ou phases d'une démarche auxquels la fiche répond."
+    )
+    porteurs: list[_vocab("porteurs")] = Field(  # type: ignore[valid-type]
+        min_length=1, description="Qui peut porter la démarche."
+    )
+    publics: list[_vocab("publics")] = Field(  # type: ignore[valid-type]
+        min_length=1, description="À qui elle s'adresse."
+    )
+    taille_groupe: TailleGroupe | None = Field(
+        None, description="Nombre de personnes impliquées (min et max)."
+    )
+    duree: Duree = Field(description="Durée de la démarche ou de l'atelier.")
+    cout: _vocab("cout") = Field(description="Ordre de grandeur du coût.")  # type: ignore[valid-type]
+    difficulte: _vocab("difficulte") = Field(  # type: ignore[valid-type]
+        description="Niveau d'exigence en savoir-faire et en organisation."
+    )
+    maturite: _vocab("maturite") = Field(  # type: ignore[valid-type]
+        description="Jusqu'où la fiche a été mise à l'épreuve du terrain."
+    )
+    communes: list[_vocab("taille_commune")] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Tailles de commune pour lesquelles la fiche convient."
+    )
+    compostabilite: Texte = Field(
+        description="Comment adapter la fiche ou en réutiliser des morceaux ailleurs."
+    )
+
+
+class EtapeMethode(Strict):
+    titre: Texte = Field(description="Nom de l'étape.")
+    description: str | None = Field(None, description="Ce qu'on fait pendant l'étape.")
+    outils: list[Ref] = Field(
+        default_factory=list, description="Fiches outils utilisées à cette étape."
+    )
+
+
+class Methode(Pratique):
+    type: Literal["methode"] = Field(description="Type de fiche : « methode ».")
+    axes: list[Ref] = Field(
+        default_factory=list, description="Axes de résilience concernés (vide si transversal)."
+    )
+    etapes: list[EtapeMethode] = Field(
+        min_length=1, description="Les étapes de la méthode, dans l'ordre."
+    )
+
+
+class Outil(Pratique):
+    type: Literal["outil"] = Field(description="Type de fiche : « outil ».")
+    axes: list[Ref] = Field(
+        default_factory=list, description="Axes de résilience concernés (vide si transversal)."
+    )
+    materiel: list[Texte] = Field(default_factory=list, description="Matériel nécessaire.")
+
+
+class ActeurRessource(Strict):
+    nom: Texte = Field(description="Type d'organisation ou organisation publique ressource.")
+    role: str | None = Field(None, description="Ce qu'elle peut apporter.")
+    url: Url | None = Field(None, description="Adresse publique, s'il y en a une.")
+
+
+class Exemple(Strict):
+    lieu: Texte = Field(description="Commune ou territoire où l'action a été menée.")
+    description: Texte = Field(description="Ce qui y a été fait, d'après la source.")
+    source: Source = Field(description="Source publique qui rapporte l'exemple.")
+
+
+class Action(Pratique):
+    type: Literal["action"] = Field(description="Type de fiche : « action ».")
+    axe: Ref = Field(description="Axe de résilience (identifiant de la fiche axe).")
+    orientation: Ref = Field(description="Orientation de l'axe dans laquelle l'action se range.")
+    objectif: Ref = Field(description="Objectif de l'orientation que l'action sert.")
+    horizon: _vocab("horizon") = Field(  # type: ignore[valid-type]
+        description="Temps qu'il faut pour voir l'action aboutir."
+    )
+    competence: str | None = Field(
+        None, description="Compétence publique nécessaire (PLU, restauration scolaire…)."
+    )
+    cobenefices: list[Texte] = Field(
+        default_factory=list, description="Autres bienfaits de l'action."
+    )
+    acteurs_ressources: list[ActeurRessource] = Field(
+        default_factory=list, description="Organisations qui peuvent aider."
+    )
+    exemples: list[Exemple] = Field(
+        default_factory=list, description="Exemples de terrain, chacun avec sa source."
+    )
+
+
+INSEE = r"^(?:0[1-9]|1[0-9]|2[1-9]|[3-9][0-9]|2A|2B)[0-9]{3}$"
+
+
+class Commune(Strict):
+    nom: Texte = Field(description="Nom officiel de la commune.")
+    insee: Annotated[str, Field(pattern=INSEE)] = Field(
+        description="Code officiel géographique INSEE à 5 caractères (2A/2B pour la Corse), "
+        "jamais le code postal."
+    )
+    population: StrictInt | None = Field(None, ge=0, description="Population municipale.")
+    annee_population: StrictInt | None = Field(
+        None, ge=1900, le=2100, description="Année du chiffre de population."
+    )
+
+    @model_validator(mode="after")
+    def _year_with_population(self) -> Commune:
+        if self.population is not None and self.annee_population is None:
+            raise PydanticCustomError(
+                "annee_population", "année manquante", {"population": self.population}
+            )
+        return self
+
+
+class Lieu(Strict):
+    nom: Texte = Field(description="Nom du territoire (commune, intercommunalité, pays…).")
+    intercommunalite: str | None = Field(None, description="Intercommunalité concernée.")
+    communes: list[Commune] = Field(
+        default_factory=list, description="Communes concernées, avec leur code INSEE."
+    )
+
+
+PERIODE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2]))?$"
+
+
+class Periode(Strict):
+    debut: Annotated[str, Field(pattern=PERIODE)] = Field(
+        description="Début : année (AAAA) ou mois (AAAA-MM)."
+    )
+    fin: Annotated[str, Field(pattern=PERIODE)] | None = Field(
+        None, description="Fin : année ou mois ; vide si la démarche continue."
+    )
+
+
+class Retour(Fiche):
+    type: Literal["retour"] = Field(description="Type de fiche : « retour ».")
+    lieu: Lieu = Field(description="Où la démarche a eu lieu.")
+    periode: Periode = Field(description="Quand.")
+    structure_porteuse: Texte = Field(description="Structure qui a porté la démarche.")
+    fiches: list[Ref] = Field(min_length=1, description="Fiches de Terreau utilisées.")
+    ce_qui_a_marche: list[Texte] = Field(default_factory=list, description="Ce qui a marché.")
+    difficultes: list[Texte] = Field(default_factory=list, description="Ce qui a coincé.")
+    adaptations: list[Texte] = Field(
+        default_factory=list, description="Ce qui a été adapté par rapport aux fiches."
+    )
+    verification: _vocab("verification") = Field(  # type: ignore[valid-type]
+        description="Niveau de vérification des faits rapportés."
+    )
+
+
+class EtapeParcours(Strict):
+    fiche: Ref = Field(description="Fiche à suivre à cette étape.")
+    quand: Texte = Field(description="Moment de l'étape (par exemple « mois 1 à 2 »).")
+    pourquoi: str | None = Field(None, description="Pourquoi cette étape vient ici.")
+
+
+class Parcours(Fiche):
+    type: Literal["parcours"] = Field(description="Type de fiche : « parcours ».")
+    besoins: list[_vocab("besoins")] = Field(  # type: ignore[valid-type]
+        min_length=1, description="Besoins auxquels le parcours répond."
+    )
+    porteurs: list[_vocab("porteurs")] = Field(  # type: ignore[valid-type]
+        min_length=1, description="Qui peut porter le parcours."
+    )
+    communes: list[_vocab("taille_commune")] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Tailles de commune visées."
+    )
+    duree: Duree = Field(description="Durée totale du parcours.")
+    etapes: list[EtapeParcours] = Field(min_length=2, description="Les étapes, dans l'ordre.")
+
+
+class Objectif(Strict):
+    id: Ref = Field(description="Identifiant de l'objectif.")
+    titre: Texte = Field(description="Intitulé de l'objectif.")
+    description: str | None = Field(None, description="Ce que l'objectif recouvre.")
+
+
+class Orientation(Strict):
+    id: Ref = Field(description="Identifiant de l'orientation.")
+    titre: Texte = Field(description="Intitulé de l'orientation.")
+    description: str | None = Field(None, description="Ce que l'orientation recouvre.")
+    objectifs: list[Objectif] = Field(min_length=1, description="Objectifs de l'orientation.")
+
+
+class Axe(Strict):
+    type: Literal["axe"] = Field(description="Type de fiche : « axe ».")
+    titre: Texte = Field(description="Nom de l'axe.")
+    resume: Texte = Field(description="Ce que l'axe recouvre, en deux ou trois lignes.")
+    orientations: list[Orientation] = Field(
+        min_length=1, description="Orientations de l'axe, chacune avec ses objectifs."
+    )
+
+
+MODELS: dict[str, type[Strict]] = {
+    "methode": Methode,
+    "outil": Outil,
+    "action": Action,
+    "retour": Retour,
+    "parcours": Parcours,
+    "axe": Axe,
+}
+
+# The folder (under docs/) where each kind of card lives; its URL prefix too.
+FOLDERS: dict[str, str] = {
+    "methode": "methodes",
+    "outil": "outils",
+    "action": "actions",
+    "retour": "retours",
+    "parcours": "parcours",
+    "axe": "axes",
+}
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+
+
+def is_slug(text: str) -> bool:
+    return bool(_SLUG.match(text))
