@@ -14,6 +14,11 @@ class Term:
     id: str
     libelle: str
     description: str
+    pluriel: str
+
+    def count(self, n: int) -> str:
+        """The label agreed with a number: « 1 jour », « 3 jours »."""
+        return f"{n} {self.libelle if n < 2 else self.pluriel}"
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ def vocabularies() -> dict[str, Vocabulary]:
             name,
             spec["description"],
             {
-                tid: Term(tid, t["libelle"], t["description"])
+                tid: Term(tid, t["libelle"], t["description"], t.get("pluriel", t["libelle"]))
                 for tid, t in spec["valeurs"].items()
             },
         )

@@ -1,0 +1,138 @@
+"""The MkDocs adapter: MkDocs events only; the work is done by catalogue, render and search_index."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from terreau import sanitize, search_index
+from terreau.catalogue import Catalogue, build
+from terreau.render import Renderer, environment
+from terreau.vocabulary import vocabulary
+
+log = get_plugin_logger(__name__)
+
+ASSETS = "assets/terreau"
+# Listing pages generated for each kind when docs/ does not provide its own index.md.
+LISTINGS = {
+    "methode": ("methodes/index.md", "Méthodes"),
+    "outil": ("outils/index.md", "Fiches outils"),
+    "action": ("actions/index.md", "Fiches actions"),
+    "retour": ("retours/index.md", "Retours d'expérience"),
+    "parcours": ("parcours/index.md", "Parcours"),
+    "axe": ("axes/index.md", "Les cinq axes de la résilience"),
+}
+
+
+class TerreauConfig(Config):
+    gabarits = c.Type(str, default="overrides/terreau")
+    page_recherche = c.Type(str, default="recherche.md")
+
+
+class TerreauPlugin(BasePlugin[TerreauConfig]):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        docs = Path(config.docs_dir)
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.catalogue: Catalogue = build(docs, display_root=root)
+        if self.catalogue.problems:
+            lines = "\n".join(p.format_text() for p in self.catalogue.problems)
+            files = len({p.path for p in self.catalogue.problems})
+            raise PluginError(
+                f"Terreau : {len(self.catalogue.problems)} problème(s) dans {files} fiche(s). "
+                f"Corrigez-les (ou lancez « terreau valider ») puis relancez la construction.\n"
+                f"{lines}"
+            )
+        self.renderer = Renderer(self.catalogue, environment(root / self.config.gabarits))
+        theme_dir = str(resources.files("terreau").joinpath("templates/theme"))
+        dirs = config.theme.dirs
+        # After a site's own custom_dir, before mkdocs-material's templates.
+        dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        config.extra_css.append(f"{ASSETS}/terreau.css")
+        config.extra_javascript.append(f"{ASSETS}/terreau.js")
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        package = resources.files("terreau")
+        for name in ("terreau.css", "terreau.js"):
+            files.append(File.generated(config, f"{ASSETS}/{name}",
+                                        abs_src_path=str(package.joinpath(f"assets/{name}"))))
+        for name, path in _lunr_files().items():
+            files.append(File.generated(config, f"{ASSETS}/lunr/{name}", abs_src_path=str(path)))
+        for kind, (uri, title) in LISTINGS.items():
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, content=f"# {title}\n"))
+        index = search_index.build(self.catalogue, self._labels)
+        payload = {"index": index.serialize(), "vides": sorted(search_index.stop_words())}
+        files.append(File.generated(config, f"{ASSETS}/index.js",
+                                    content=search_index.script("TERREAU_INDEX", payload)))
+        cards = {
+            card.id: [card.meta.titre, card.url, vocabulary("type").label(card.kind),
+                      card.meta.resume]
+            for card in self.catalogue.cards.values()
+        }
+        files.append(File.generated(config, f"{ASSETS}/fiches.js",
+                                    content=search_index.script("TERREAU_FICHES", cards)))
+        return files
+
+    @staticmethod
+    def _labels(card: Any) -> list[str]:
+        meta = card.meta
+        words = [vocabulary("type").label(card.kind)]
+        for vocab in ("besoins", "porteurs", "publics"):
+            words += [vocabulary(vocab).label(v) for v in getattr(meta, vocab, [])]
+        return words
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        card = self.catalogue.by_path(page.file.src_uri)
+        # MkDocs never sees a card's front matter: it would swallow YAML errors and honour
+        # keys such as `template`. It gets the body only; the catalogue has the rest.
+        return card.body if card is not None else None
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        card = self.catalogue.by_path(page.file.src_uri)
+        if card is not None:
+            page.meta["title"] = card.meta.titre
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        html = sanitize.clean(html)
+        src = page.file.src_uri
+        card = self.catalogue.by_path(src)
+        if card is not None:
+            return self.renderer.header(card) + html + self.renderer.footer(card)
+        if src == self.config.page_recherche:
+            return html + self.renderer.finder(page.url)
+        for kind, (uri, _title) in LISTINGS.items():
+            if src == uri:
+                return html + self._listing(kind, page.url)
+        return html
+
+    def _listing(self, kind: str, page_url: str) -> str:
+        cards = [self.renderer.link(page_url, c.id) | {"resume": c.meta.resume}
+                 for c in self.catalogue.of_kind(kind)]
+        cards.sort(key=lambda c: c["titre"])
+        return self.renderer.env.get_template("liste.html").render(cards=cards)
+
+
+def _lunr_files() -> dict[str, Path]:
+    """lunr.js from MkDocs' package, and its French support from mkdocs-material's."""
+    mkdocs_search = Path(str(resources.files("mkdocs"))) / "contrib" / "search"
+    material_lunr = (Path(str(resources.files("material"))) / "templates" / "assets" /
+                     "javascripts" / "lunr" / "min")
+    return {
+        "lunr.js": mkdocs_search / "templates" / "search" / "lunr.js",
+        "lunr.stemmer.support.min.js": material_lunr / "lunr.stemmer.support.min.js",
+        "lunr.fr.min.js": material_lunr / "lunr.fr.min.js",
+    }
+

@@ -1,0 +1,189 @@
+"""HTML fragments around a card (metadata block, steps, sources, links), from Jinja templates.
+
+Templates live in the package (templates/) and a site may override any of them by
+putting a file of the same name in its own folder (the plugin's ``gabarits`` option).
+Autoescaping is on: every value a contributor wrote is escaped, never trusted.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from terreau.catalogue import Catalogue
+from terreau.loader import Card
+from terreau.models import Action, Axe, Duree, Methode, Parcours, Retour, TailleGroupe
+from terreau.vocabulary import vocabulary
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+def environment(override_dir: Path | None = None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if override_dir is not None and override_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(override_dir)))
+    loaders.append(jinja2.PackageLoader("terreau", "templates"))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def duration(d: Duree) -> str:
+    unit = vocabulary("unite_duree").terms[d.unite]
+    if d.max is None or d.max == d.min:
+        return unit.count(d.min)
+    return f"{d.min} à {unit.count(d.max)}"
+
+
+def group_size(t: TailleGroupe) -> str:
+    if t.max is None:
+        return f"{t.min} personnes ou plus"
+    if t.max == t.min:
+        return f"{t.min} personne" + ("s" if t.min > 1 else "")
+    return f"{t.min} à {t.max} personnes"
+
+
+def labels(vocab: str, ids: list[str]) -> str:
+    v = vocabulary(vocab)
+    return ", ".join(v.label(i) for i in ids)
+
+
+class Renderer:
+    """Renders the fragments of card pages for one catalogue."""
+
+    def __init__(self, catalogue: Catalogue, env: jinja2.Environment) -> None:
+        self.catalogue = catalogue
+        self.env = env
+
+    # -- links -----------------------------------------------------------------------------
+
+    @staticmethod
+    def relative(from_url: str, to_url: str) -> str:
+        """A link from one page to another, both given as site-relative directory URLs."""
+        start = from_url.rstrip("/") or "."
+        target = posixpath.relpath(to_url.rstrip("/") or ".", start)
+        return target + "/" if to_url.endswith("/") else target
+
+    def link(self, from_url: str, card_id: str) -> dict[str, str]:
+        card = self.catalogue.cards[card_id]
+        return {
+            "href": self.relative(from_url, card.url),
+            "titre": card.meta.titre,
+            "type": vocabulary("type").label(card.kind),
+        }
+
+    # -- view models -----------------------------------------------------------------------
+
+    def facts(self, card: Card) -> list[Fact]:
+        """The metadata a mayor reads first, as label/value pairs."""
+        m = card.meta
+        facts: list[Fact] = []
+
+        def add(label: str, value: str | None) -> None:
+            if value:
+                facts.append(Fact(label, value))
+
+        if isinstance(m, Action):
+            axe = self.catalogue.cards[m.axe].meta
+            orientation = next(o for o in axe.orientations if o.id == m.orientation)
+            objectif = next(o for o in orientation.objectifs if o.id == m.objectif)
+            add("Axe", axe.titre)
+            add("Orientation", orientation.titre)
+            add("Objectif", objectif.titre)
+        if isinstance(m, Retour):
+            add("Lieu", m.lieu.nom)
+            for commune in m.lieu.communes:
+                pop = (f", {commune.population:,} habitants ({commune.annee_population})"
+                       .replace(",", "\u202f", 1) if commune.population is not None else "")
+                add("Commune", f"{commune.nom} (code INSEE {commune.insee}{pop})")
+            period = m.periode.debut + (f" – {m.periode.fin}" if m.periode.fin else " – en cours")
+            add("Période", period)
+            add("Portée par", m.structure_porteuse)
+            add("Vérification", labels("verification", [m.verification]))
+        if hasattr(m, "besoins"):
+            add("Besoins", labels("besoins", m.besoins))
+        if hasattr(m, "porteurs"):
+            add("Qui porte", labels("porteurs", m.porteurs))
+        if hasattr(m, "publics"):
+            add("Public", labels("publics", m.publics))
+        if getattr(m, "taille_groupe", None):
+            add("Taille du groupe", group_size(m.taille_groupe))
+        if hasattr(m, "duree"):
+            add("Durée", duration(m.duree))
+        if hasattr(m, "cout"):
+            add("Coût", labels("cout", [m.cout]))
+        if hasattr(m, "difficulte"):
+            add("Difficulté", labels("difficulte", [m.difficulte]))
+        if hasattr(m, "maturite"):
+            add("Maturité", labels("maturite", [m.maturite]))
+        if isinstance(m, Action):
+            add("Horizon", labels("horizon", [m.horizon]))
+            add("Compétence nécessaire", m.competence)
+        if getattr(m, "communes", None) and not isinstance(m, Retour):
+            add("Communes", labels("taille_commune", m.communes))
+        if getattr(m, "axes", None):
+            add("Axes", ", ".join(self.catalogue.cards[a].meta.titre for a in m.axes))
+        return facts
+
+    def header(self, card: Card) -> str:
+        return self.env.get_template("fiche_entete.html").render(
+            card=card,
+            meta=card.meta,
+            kind_label=vocabulary("type").label(card.kind),
+            facts=self.facts(card),
+        )
+
+    def footer(self, card: Card) -> str:
+        m = card.meta
+        url = card.url
+        steps: list[dict[str, Any]] = []
+        if isinstance(m, Methode):
+            steps = [
+                {"titre": s.titre, "description": s.description,
+                 "outils": [self.link(url, t) for t in s.outils]}
+                for s in m.etapes
+            ]
+        if isinstance(m, Parcours):
+            steps = [
+                {"titre": self.link(url, s.fiche)["titre"], "description": s.pourquoi,
+                 "quand": s.quand, "fiche": self.link(url, s.fiche)}
+                for s in m.etapes
+            ]
+        used_by = {
+            vocabulary("type").label(kind): [self.link(url, c.id) for c in cards]
+            for kind, cards in self.catalogue.used_by(card.id).items()
+        }
+        return self.env.get_template("fiche_pied.html").render(
+            card=card,
+            meta=m,
+            steps=steps,
+            is_parcours=isinstance(m, Parcours),
+            retour=m if isinstance(m, Retour) else None,
+            liens=[self.link(url, i) for i in getattr(m, "liens", [])],
+            fiches=[self.link(url, i) for i in getattr(m, "fiches", [])],
+            used_by=used_by,
+            axe=m if isinstance(m, Axe) else None,
+            actions=self._actions_of_axis(card) if isinstance(m, Axe) else {},
+        )
+
+    def _actions_of_axis(self, card: Card) -> dict[str, list[dict[str, str]]]:
+        found: dict[str, list[dict[str, str]]] = {}
+        for action in self.catalogue.of_kind("action"):
+            if action.meta.axe == card.id:
+                found.setdefault(action.meta.objectif, []).append(self.link(card.url, action.id))
+        return found
+
+    def finder(self, page_url: str) -> str:
+        return self.env.get_template("recherche.html").render(page_url=page_url)

@@ -1,0 +1,27 @@
+"""Make rendered contributor HTML inert: an allow-list sanitiser (nh3/ammonia) after Markdown."""
+
+from __future__ import annotations
+
+import nh3
+
+_TAGS = (set(nh3.ALLOWED_TAGS) - {"map", "area"}) | {"input"}
+_ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
+_ATTRIBUTES["*"] = {"id", "class", "title", "lang"}
+_ATTRIBUTES["img"] = {"src", "alt", "width", "height"}
+# Task lists render disabled checkboxes; "type" is restricted to checkbox below.
+_ATTRIBUTES["input"] = {"checked", "disabled"}
+_VALUES = {"input": {"type": {"checkbox"}}}
+
+
+def clean(html: str) -> str:
+    """Remove scripts, event handlers, styles, frames, forms and unsafe URLs from ``html``."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        clean_content_tags={"script", "style", "noscript", "template"},
+        attributes=_ATTRIBUTES,
+        tag_attribute_values=_VALUES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
