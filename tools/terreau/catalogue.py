@@ -70,9 +70,7 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
             continue
         if card.id in catalogue.cards:
             other = catalogue.cards[card.id]
-            catalogue.problems.append(
-                problem(src, 1, "ID_DOUBLON", id=card.id, autre=other.src)
-            )
+            catalogue.problems.append(problem(src, 1, "ID_DOUBLON", id=card.id, autre=other.src))
             continue
         catalogue.add(card)
     catalogue.problems.extend(check_references(catalogue))
@@ -114,14 +112,24 @@ def check_references(catalogue: Catalogue) -> list[Problem]:
         name = field_name(path)
         if target is None:
             close = difflib.get_close_matches(ref, list(cards), n=1, cutoff=0.6)
-            hint = (f"Vouliez-vous dire « {close[0]} » ?" if close
-                    else "Vérifiez l'identifiant : c'est le nom du fichier de la fiche, sans « .md ».")
-            problems.append(problem(card.src, line, "REFERENCE_INCONNUE", name, ref=ref,
-                                    suggestion=hint))
+            hint = (
+                f"Vouliez-vous dire « {close[0]} » ?"
+                if close
+                else "Vérifiez l'identifiant : c'est le nom du fichier de la fiche, sans « .md »."
+            )
+            problems.append(problem(card.src, line, "REFERENCE_INCONNUE", name, ref=ref, suggestion=hint))
         elif kinds and target.kind not in kinds:
-            problems.append(problem(card.src, line, "REFERENCE_MAUVAIS_TYPE", name,
-                                    ref=ref, trouve=target.kind,
-                                    attendu=" ou ".join(f"« {k} »" for k in kinds)))
+            problems.append(
+                problem(
+                    card.src,
+                    line,
+                    "REFERENCE_MAUVAIS_TYPE",
+                    name,
+                    ref=ref,
+                    trouve=target.kind,
+                    attendu=" ou ".join(f"« {k} »" for k in kinds),
+                )
+            )
 
     axes = sorted(c.id for c in cards.values() if c.kind == "axe")
     cards_of_content = ("methode", "outil", "action", "parcours", "retour")
@@ -132,9 +140,16 @@ def check_references(catalogue: Catalogue) -> list[Problem]:
         if isinstance(meta, Methode | Outil):
             for i, ref in enumerate(meta.axes):
                 if ref not in axes:
-                    problems.append(problem(card.src, card.line_of("axes", i), "VOCABULAIRE",
-                                            f"axes[{i + 1}]", valeur=ref,
-                                            valeurs=", ".join(axes)))
+                    problems.append(
+                        problem(
+                            card.src,
+                            card.line_of("axes", i),
+                            "VOCABULAIRE",
+                            f"axes[{i + 1}]",
+                            valeur=ref,
+                            valeurs=", ".join(axes),
+                        )
+                    )
         if isinstance(meta, Methode):
             for i, step in enumerate(meta.etapes):
                 for j, ref in enumerate(step.outils):
@@ -143,30 +158,45 @@ def check_references(catalogue: Catalogue) -> list[Problem]:
             for i, ref in enumerate(meta.fiches):
                 expect(card, ref, ("fiches", i), ("methode", "outil", "action", "parcours"))
         if isinstance(meta, Parcours):
-            for i, step in enumerate(meta.etapes):
-                expect(card, step.fiche, ("etapes", i, "fiche"), cards_of_content)
+            for i, ref in enumerate(s.fiche for s in meta.etapes):
+                expect(card, ref, ("etapes", i, "fiche"), cards_of_content)
         if isinstance(meta, Action):
             problems.extend(_check_placement(card, meta, cards, axes))
     return problems
 
 
-def _check_placement(
-    card: Card, meta: Action, cards: dict[str, Card], axes: list[str]
-) -> list[Problem]:
+def _check_placement(card: Card, meta: Action, cards: dict[str, Card], axes: list[str]) -> list[Problem]:
     """An action sits in the tree axe → orientation → objectif; each step must exist."""
     axe = cards.get(meta.axe)
     if axe is None or not isinstance(axe.meta, Axe):
-        return [problem(card.src, card.line_of("axe"), "VOCABULAIRE", "axe", valeur=meta.axe,
-                        valeurs=", ".join(axes))]
+        return [
+            problem(
+                card.src, card.line_of("axe"), "VOCABULAIRE", "axe", valeur=meta.axe, valeurs=", ".join(axes)
+            )
+        ]
     orientations = {o.id: o for o in axe.meta.orientations}
     orientation = orientations.get(meta.orientation)
     if orientation is None:
-        return [problem(card.src, card.line_of("orientation"), "VOCABULAIRE", "orientation",
-                        valeur=meta.orientation, valeurs=", ".join(orientations))]
+        return [
+            problem(
+                card.src,
+                card.line_of("orientation"),
+                "VOCABULAIRE",
+                "orientation",
+                valeur=meta.orientation,
+                valeurs=", ".join(orientations),
+            )
+        ]
     objectives = [o.id for o in orientation.objectifs]
     if meta.objectif not in objectives:
-        return [problem(card.src, card.line_of("objectif"), "VOCABULAIRE", "objectif",
-                        valeur=meta.objectif, valeurs=", ".join(objectives))]
+        return [
+            problem(
+                card.src,
+                card.line_of("objectif"),
+                "VOCABULAIRE",
+                "objectif",
+                valeur=meta.objectif,
+                valeurs=", ".join(objectives),
+            )
+        ]
     return []
-
-

@@ -20,8 +20,9 @@ _ARGPARSE_FR = {
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",
     "unrecognized arguments: %s": "arguments non reconnus : %s",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "choix invalide : %(value)r (possibles : %(choices)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (possibles : %(choices)s)"
+    ),
     "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
     "expected one argument": "une valeur est attendue",
 }

@@ -102,7 +102,7 @@ def load_card(path: Path, rel_path: str, src: str) -> tuple[Card | None, list[Pr
     try:
         parsed = yamlsafe.read(front, front_line)
     except yamlsafe.YamlProblem as err:
-        return None, [problem(src, err.line, err.code, **err.params)]
+        return None, [problem(src, err.line, err.code, **err.params)]  # type: ignore[arg-type]
     if not isinstance(parsed.value, dict):
         return None, [problem(src, front_line, "ENTETE_NON_DICTIONNAIRE")]
 
@@ -117,19 +117,37 @@ def load_card(path: Path, rel_path: str, src: str) -> tuple[Card | None, list[Pr
         allowed = ", ".join(k for k in MODELS)
         if kind is None:
             problems.append(
-                problem(src, front_line, "CHAMP_MANQUANT", "type", champ="type",
-                        description=f"le type de fiche ({allowed}).")
+                problem(
+                    src,
+                    front_line,
+                    "CHAMP_MANQUANT",
+                    "type",
+                    champ="type",
+                    description=f"le type de fiche ({allowed}).",
+                )
             )
         else:
             problems.append(
-                problem(src, parsed.line_of(("type",), front_line), "VOCABULAIRE", "type",
-                        valeur=kind, valeurs=allowed)
+                problem(
+                    src,
+                    parsed.line_of(("type",), front_line),
+                    "VOCABULAIRE",
+                    "type",
+                    valeur=kind,
+                    valeurs=allowed,
+                )
             )
         return None, problems
     if folder_kind is not None and kind != folder_kind:
         problems.append(
-            problem(src, parsed.line_of(("type",), front_line), "TYPE_FICHE", "type",
-                    type=kind, dossier=f"docs/{FOLDERS[kind]}/")
+            problem(
+                src,
+                parsed.line_of(("type",), front_line),
+                "TYPE_FICHE",
+                "type",
+                type=kind,
+                dossier=f"docs/{FOLDERS[kind]}/",
+            )
         )
 
     model = MODELS[kind]
@@ -154,8 +172,7 @@ _TYPE_NAMES = {
     "bool_type": ("true ou false", "Écrivez true ou false."),
     "list_type": ("une liste", "Écrivez un élément par ligne, chacun précédé de « - »."),
     "model_type": ("un ensemble de champs", "Écrivez les sous-champs en dessous, indentés."),
-    "model_attributes_type": ("un ensemble de champs",
-                              "Écrivez les sous-champs en dessous, indentés."),
+    "model_attributes_type": ("un ensemble de champs", "Écrivez les sous-champs en dessous, indentés."),
     "dict_type": ("un ensemble de champs", "Écrivez les sous-champs en dessous, indentés."),
     "date_type": ("une date", "Écrivez une date au format AAAA-MM-JJ."),
 }
@@ -215,8 +232,7 @@ def _explain(
             desc = ""
             if owner is not None and loc[-1] in owner.model_fields:
                 desc = owner.model_fields[loc[-1]].description or ""
-            problems.append(problem(src, line, "CHAMP_MANQUANT", name, champ=loc[-1],
-                                    description=desc))
+            problems.append(problem(src, line, "CHAMP_MANQUANT", name, champ=loc[-1], description=desc))
         elif kind == "extra_forbidden":
             owner = _model_at(model, loc)
             known = list(owner.model_fields) if owner else []
@@ -228,38 +244,50 @@ def _explain(
             )
             problems.append(problem(src, line, "CHAMP_INCONNU", name, suggestion=suggestion))
         elif kind == "vocabulaire":
-            problems.append(problem(src, line, "VOCABULAIRE", name, valeur=value,
-                                    valeurs=ctx["valeurs"]))
+            problems.append(problem(src, line, "VOCABULAIRE", name, valeur=value, valeurs=ctx["valeurs"]))
         elif kind == "literal_error":
-            problems.append(problem(src, line, "VOCABULAIRE", name, valeur=value,
-                                    valeurs=ctx.get("expected", "").replace("'", "")))
+            problems.append(
+                problem(
+                    src,
+                    line,
+                    "VOCABULAIRE",
+                    name,
+                    valeur=value,
+                    valeurs=ctx.get("expected", "").replace("'", ""),
+                )
+            )
         elif kind.startswith("date_") and kind != "date_type":
             problems.append(problem(src, line, "DATE", name, valeur=value))
         elif kind in _TYPE_NAMES or (kind == "date_type" and not isinstance(value, str)):
             expected, advice = _TYPE_NAMES[kind]
-            problems.append(problem(src, line, "TYPE", name, attendu=expected,
-                                    trouve=_describe(value), conseil=advice))
+            problems.append(
+                problem(src, line, "TYPE", name, attendu=expected, trouve=_describe(value), conseil=advice)
+            )
         else:
             detail, advice = _value_message(kind, ctx, value, loc)
             problems.append(problem(src, line, "VALEUR", name, detail=detail, conseil=advice))
     return problems
 
 
-def _value_message(kind: str, ctx: dict[str, Any], value: Any, loc: tuple[Any, ...]) -> tuple[
-    str, str
-]:
+def _value_message(kind: str, ctx: dict[str, Any], value: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     """French wording for the constraint errors (length, bounds, patterns, custom checks)."""
     if kind == "string_too_long":
-        return (f"texte trop long ({len(value)} caractères, {ctx['max_length']} au plus)",
-                "Raccourcissez-le.")
+        return (
+            f"texte trop long ({len(value)} caractères, {ctx['max_length']} au plus)",
+            "Raccourcissez-le.",
+        )
     if kind == "string_too_short":
         return "texte vide", "Écrivez au moins quelques mots, ou retirez le champ s'il est facultatif."
     if kind == "too_short":
-        return (f"liste trop courte ({ctx.get('actual_length', 0)} élément(s), "
-                f"{ctx['min_length']} au moins)", "Ajoutez les éléments manquants.")
+        return (
+            f"liste trop courte ({ctx.get('actual_length', 0)} élément(s), {ctx['min_length']} au moins)",
+            "Ajoutez les éléments manquants.",
+        )
     if kind == "too_long":
-        return (f"liste trop longue ({ctx.get('actual_length')} éléments, "
-                f"{ctx['max_length']} au plus)", "Retirez des éléments.")
+        return (
+            f"liste trop longue ({ctx.get('actual_length')} éléments, {ctx['max_length']} au plus)",
+            "Retirez des éléments.",
+        )
     if kind in ("greater_than_equal", "greater_than"):
         return f"la valeur {value} est trop petite", f"Le minimum est {ctx.get('ge', ctx.get('gt'))}."
     if kind in ("less_than_equal", "less_than"):
@@ -267,11 +295,15 @@ def _value_message(kind: str, ctx: dict[str, Any], value: Any, loc: tuple[Any, .
     if kind == "string_pattern_mismatch":
         return _pattern_message(value, loc)
     if kind == "intervalle":
-        return (f"le maximum ({ctx['max']}) est plus petit que le minimum ({ctx['min']})",
-                "Inversez les deux valeurs.")
+        return (
+            f"le maximum ({ctx['max']}) est plus petit que le minimum ({ctx['min']})",
+            "Inversez les deux valeurs.",
+        )
     if kind == "annee_population":
-        return ("population donnée sans son année",
-                "Ajoutez « annee_population » : l'année du chiffre INSEE.")
+        return (
+            "population donnée sans son année",
+            "Ajoutez « annee_population » : l'année du chiffre INSEE.",
+        )
     return "valeur non conforme", "Vérifiez la valeur."
 
 
@@ -279,20 +311,26 @@ def _pattern_message(value: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     last = next((p for p in reversed(loc) if isinstance(p, str)), "")
     if last == "insee":
         if isinstance(value, str) and re.fullmatch(r"20[0-9]{3}", value):
-            return (f"« {value} » ressemble à un code postal corse, pas à un code INSEE",
-                    "En Corse, le code INSEE commence par 2A ou 2B.")
-        return (f"« {value} » n'est pas un code INSEE",
-                "Le code INSEE (code officiel géographique) a 5 caractères, par exemple "
-                "01053 ou 2A004 ; ce n'est pas le code postal.")
+            return (
+                f"« {value} » ressemble à un code postal corse, pas à un code INSEE",
+                "En Corse, le code INSEE commence par 2A ou 2B.",
+            )
+        return (
+            f"« {value} » n'est pas un code INSEE",
+            "Le code INSEE (code officiel géographique) a 5 caractères, par exemple "
+            "01053 ou 2A004 ; ce n'est pas le code postal.",
+        )
     if last == "url":
-        return (f"« {value} » n'est pas une adresse web", "Écrivez une adresse complète, "
-                "commençant par https://")
+        return (
+            f"« {value} » n'est pas une adresse web",
+            "Écrivez une adresse complète, commençant par https://",
+        )
     if last in ("debut", "fin"):
-        return (f"« {value} » n'est pas une période", "Écrivez une année (2021) ou un mois "
-                "(2021-03).")
-    return (f"« {value} » n'est pas un identifiant de fiche",
-            "Un identifiant s'écrit en minuscules sans accents, avec des tirets, "
-            "comme « enquete-collective ».")
+        return (f"« {value} » n'est pas une période", "Écrivez une année (2021) ou un mois (2021-03).")
+    return (
+        f"« {value} » n'est pas un identifiant de fiche",
+        "Un identifiant s'écrit en minuscules sans accents, avec des tirets, comme « enquete-collective ».",
+    )
 
 
 def labels(vocab: str, ids: list[str]) -> list[str]:

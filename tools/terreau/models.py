@@ -64,25 +64,19 @@ class Strict(BaseModel):
 class Source(Strict):
     titre: Texte = Field(description="Titre du document ou de la page cités.")
     url: Url | None = Field(None, description="Adresse publique de la source, si elle existe.")
-    editeur: str | None = Field(
-        None, description="Organisation ou média qui publie la source."
-    )
-    annee: StrictInt | None = Field(
-        None, ge=1900, le=2100, description="Année de publication de la source."
-    )
+    editeur: str | None = Field(None, description="Organisation ou média qui publie la source.")
+    annee: StrictInt | None = Field(None, ge=1900, le=2100, description="Année de publication de la source.")
 
 
 class Duree(Strict):
     min: StrictInt = Field(ge=1, description="Durée minimale (ou durée, si elle est fixe).")
     max: StrictInt | None = Field(None, ge=1, description="Durée maximale, si elle varie.")
-    unite: _vocab("unite_duree") = Field(description="Unité de la durée.")
+    unite: _vocab("unite_duree") = Field(description="Unité de la durée.")  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _ordered(self) -> Duree:
         if self.max is not None and self.max < self.min:
-            raise PydanticCustomError(
-                "intervalle", "intervalle inversé", {"min": self.min, "max": self.max}
-            )
+            raise PydanticCustomError("intervalle", "intervalle inversé", {"min": self.min, "max": self.max})
         return self
 
 
@@ -93,9 +87,7 @@ class TailleGroupe(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> TailleGroupe:
         if self.max is not None and self.max < self.min:
-            raise PydanticCustomError(
-                "intervalle", "intervalle inversé", {"min": self.min, "max": self.max}
-            )
+            raise PydanticCustomError("intervalle", "intervalle inversé", {"min": self.min, "max": self.max})
         return self
 
 
@@ -165,9 +157,7 @@ class Pratique(Fiche):
 class EtapeMethode(Strict):
     titre: Texte = Field(description="Nom de l'étape.")
     description: str | None = Field(None, description="Ce qu'on fait pendant l'étape.")
-    outils: list[Ref] = Field(
-        default_factory=list, description="Fiches outils utilisées à cette étape."
-    )
+    outils: list[Ref] = Field(default_factory=list, description="Fiches outils utilisées à cette étape.")
 
 
 class Methode(Pratique):
@@ -175,9 +165,7 @@ class Methode(Pratique):
     axes: list[Ref] = Field(
         default_factory=list, description="Axes de résilience concernés (vide si transversal)."
     )
-    etapes: list[EtapeMethode] = Field(
-        min_length=1, description="Les étapes de la méthode, dans l'ordre."
-    )
+    etapes: list[EtapeMethode] = Field(min_length=1, description="Les étapes de la méthode, dans l'ordre.")
 
 
 class Outil(Pratique):
@@ -211,9 +199,7 @@ class Action(Pratique):
     competence: str | None = Field(
         None, description="Compétence publique nécessaire (PLU, restauration scolaire…)."
     )
-    cobenefices: list[Texte] = Field(
-        default_factory=list, description="Autres bienfaits de l'action."
-    )
+    cobenefices: list[Texte] = Field(default_factory=list, description="Autres bienfaits de l'action.")
     acteurs_ressources: list[ActeurRessource] = Field(
         default_factory=list, description="Organisations qui peuvent aider."
     )
@@ -239,9 +225,7 @@ class Commune(Strict):
     @model_validator(mode="after")
     def _year_with_population(self) -> Commune:
         if self.population is not None and self.annee_population is None:
-            raise PydanticCustomError(
-                "annee_population", "année manquante", {"population": self.population}
-            )
+            raise PydanticCustomError("annee_population", "année manquante", {"population": self.population})
         return self
 
 

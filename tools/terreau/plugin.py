@@ -62,25 +62,33 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         package = resources.files("terreau")
-        for name in ("terreau.css", "terreau.js"):
-            files.append(File.generated(config, f"{ASSETS}/{name}",
-                                        abs_src_path=str(package.joinpath(f"assets/{name}"))))
+        for name in ("terreau.css", "terreau.js", "moteur.js"):
+            files.append(
+                File.generated(
+                    config, f"{ASSETS}/{name}", abs_src_path=str(package.joinpath(f"assets/{name}"))
+                )
+            )
         for name, path in _lunr_files().items():
             files.append(File.generated(config, f"{ASSETS}/lunr/{name}", abs_src_path=str(path)))
-        for kind, (uri, title) in LISTINGS.items():
+        for uri, title in LISTINGS.values():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
         index = search_index.build(self.catalogue, self._labels)
         payload = {"index": index.serialize(), "vides": sorted(search_index.stop_words())}
-        files.append(File.generated(config, f"{ASSETS}/index.js",
-                                    content=search_index.script("TERREAU_INDEX", payload)))
+        files.append(
+            File.generated(
+                config, f"{ASSETS}/index.js", content=search_index.script("TERREAU_INDEX", payload)
+            )
+        )
         cards = {
-            card.id: [card.meta.titre, card.url, vocabulary("type").label(card.kind),
-                      card.meta.resume]
+            card.id: [card.meta.titre, card.url, vocabulary("type").label(card.kind), card.meta.resume]
             for card in self.catalogue.cards.values()
         }
-        files.append(File.generated(config, f"{ASSETS}/fiches.js",
-                                    content=search_index.script("TERREAU_FICHES", cards)))
+        files.append(
+            File.generated(
+                config, f"{ASSETS}/fiches.js", content=search_index.script("TERREAU_FICHES", cards)
+            )
+        )
         return files
 
     @staticmethod
@@ -97,15 +105,13 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         # keys such as `template`. It gets the body only; the catalogue has the rest.
         return card.body if card is not None else None
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
-                         files: Files) -> str:
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         card = self.catalogue.by_path(page.file.src_uri)
         if card is not None:
             page.meta["title"] = card.meta.titre
         return markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = sanitize.clean(html)
         src = page.file.src_uri
         card = self.catalogue.by_path(src)
@@ -119,8 +125,10 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         return html
 
     def _listing(self, kind: str, page_url: str) -> str:
-        cards = [self.renderer.link(page_url, c.id) | {"resume": c.meta.resume}
-                 for c in self.catalogue.of_kind(kind)]
+        cards = [
+            self.renderer.link(page_url, c.id) | {"resume": c.meta.resume}
+            for c in self.catalogue.of_kind(kind)
+        ]
         cards.sort(key=lambda c: c["titre"])
         return self.renderer.env.get_template("liste.html").render(cards=cards)
 
@@ -128,11 +136,11 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 def _lunr_files() -> dict[str, Path]:
     """lunr.js from MkDocs' package, and its French support from mkdocs-material's."""
     mkdocs_search = Path(str(resources.files("mkdocs"))) / "contrib" / "search"
-    material_lunr = (Path(str(resources.files("material"))) / "templates" / "assets" /
-                     "javascripts" / "lunr" / "min")
+    material_lunr = (
+        Path(str(resources.files("material"))) / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    )
     return {
         "lunr.js": mkdocs_search / "templates" / "search" / "lunr.js",
         "lunr.stemmer.support.min.js": material_lunr / "lunr.stemmer.support.min.js",
         "lunr.fr.min.js": material_lunr / "lunr.fr.min.js",
     }
-

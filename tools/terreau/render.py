@@ -105,8 +105,13 @@ class Renderer:
         if isinstance(m, Retour):
             add("Lieu", m.lieu.nom)
             for commune in m.lieu.communes:
-                pop = (f", {commune.population:,} habitants ({commune.annee_population})"
-                       .replace(",", "\u202f", 1) if commune.population is not None else "")
+                pop = (
+                    f", {commune.population:,} habitants ({commune.annee_population})".replace(
+                        ",", "\u202f", 1
+                    )
+                    if commune.population is not None
+                    else ""
+                )
                 add("Commune", f"{commune.nom} (code INSEE {commune.insee}{pop})")
             period = m.periode.debut + (f" – {m.periode.fin}" if m.periode.fin else " – en cours")
             add("Période", period)
@@ -151,14 +156,21 @@ class Renderer:
         steps: list[dict[str, Any]] = []
         if isinstance(m, Methode):
             steps = [
-                {"titre": s.titre, "description": s.description,
-                 "outils": [self.link(url, t) for t in s.outils]}
+                {
+                    "titre": s.titre,
+                    "description": s.description,
+                    "outils": [self.link(url, t) for t in s.outils],
+                }
                 for s in m.etapes
             ]
         if isinstance(m, Parcours):
             steps = [
-                {"titre": self.link(url, s.fiche)["titre"], "description": s.pourquoi,
-                 "quand": s.quand, "fiche": self.link(url, s.fiche)}
+                {
+                    "titre": self.link(url, s.fiche)["titre"],
+                    "description": s.pourquoi,
+                    "quand": s.quand,
+                    "fiche": self.link(url, s.fiche),
+                }
                 for s in m.etapes
             ]
         used_by = {

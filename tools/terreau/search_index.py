@@ -9,7 +9,7 @@ Folding comes before stemming so that a word typed with or without its accents
 reaches the stemmer identically.
 
 A query is expanded the same way on both sides (see ``query_clauses`` and
-assets/recherche.js): the exact stem first, then a shorter stem as a prefix so that
+assets/moteur.js): the exact stem first, then a shorter stem as a prefix so that
 « alimentaire » meets « alimentation », then a one-letter typo allowance.
 """
 
@@ -34,6 +34,8 @@ from terreau.catalogue import Catalogue
 from terreau.loader import Card
 
 FIELDS = {"titre": 10, "mots": 4, "resume": 3, "texte": 1}
+# A generic query should reach the how-to cards before the records that mention them.
+KIND_BOOST = {"methode": 1.5, "axe": 1.3, "parcours": 1.3, "outil": 1.2, "action": 1.2, "retour": 1.0}
 _WORD = re.compile(r"[^\W_]+")
 _MARKUP = re.compile(r"[#*_>`|\[\]()]|https?://\S+|<[^>]+>")
 
@@ -53,7 +55,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Split text into lower-case words, as assets/recherche.js does."""
+    """Split text into lower-case words, as assets/moteur.js does."""
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
@@ -102,7 +104,7 @@ class Clause:
 
 
 def query_clauses(text: str) -> list[Clause]:
-    """How a query is expanded; assets/recherche.js implements the same rules."""
+    """How a query is expanded; assets/moteur.js implements the same rules."""
     clauses: list[Clause] = []
     for term in dict.fromkeys(analyse(text)):
         clauses.append(Clause(term, 10))
@@ -142,7 +144,7 @@ def build(catalogue: Catalogue, labels_of: Any) -> Index:
     for name, boost in FIELDS.items():
         builder.field(name, boost=boost)
     for card in sorted(catalogue.cards.values(), key=lambda c: c.id):
-        builder.add(document(card, labels_of(card)))
+        builder.add(document(card, labels_of(card)), {"boost": KIND_BOOST[card.kind]})
     return builder.build()
 
 
@@ -165,8 +167,7 @@ def search(index: Index, text: str, limit: int = 10) -> list[str]:
 
 def serialize(index: Index) -> str:
     """Deterministic, compact JSON of the index (what lunr.js's Index.load reads)."""
-    return json.dumps(index.serialize(), ensure_ascii=False, separators=(",", ":"),
-                      sort_keys=True)
+    return json.dumps(index.serialize(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def script(variable: str, payload: Any) -> str:

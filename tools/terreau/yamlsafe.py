@@ -37,11 +37,12 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 
 # PyYAML's problems are in English; contributors get these French renderings.
 _SYNTAX_FR = [
-    ("mapping values are not allowed here", "deux-points inattendu ; mettez ce texte entre "
-     "guillemets s'il contient « : »"),
+    (
+        "mapping values are not allowed",
+        "deux-points inattendu ; mettez ce texte entre guillemets s'il contient « : »",
+    ),
     ("could not find expected ':'", "il manque le deux-points après le nom du champ"),
-    ("found character '\\t' that cannot start any token", "tabulation interdite : indentez "
-     "avec des espaces"),
+    ("found character '\\t' that cannot start any token", "tabulation interdite : indentez avec des espaces"),
     ("found character", "caractère inattendu"),
     ("did not find expected key", "indentation incohérente ou champ mal formé"),
     ("did not find expected '-' indicator", "élément de liste mal indenté"),
@@ -107,7 +108,8 @@ def read(text: str, first_line: int = 1) -> Parsed:
     offset = first_line - 1
 
     def line(event: yaml.Event) -> int:
-        return int(event.start_mark.line) + 1 + offset
+        mark = event.start_mark
+        return (int(mark.line) if mark is not None else 0) + 1 + offset
 
     try:
         events = iter(list(yaml.parse(text, Loader=_Loader)))
@@ -147,7 +149,9 @@ def read(text: str, first_line: int = 1) -> Parsed:
                 key = key_event.value
                 if (*path, key) in lines:
                     raise YamlProblem(
-                        "YAML_CLE_DOUBLON", line(key_event), cle=key,
+                        "YAML_CLE_DOUBLON",
+                        line(key_event),
+                        cle=key,
                         ligne_avant=lines[(*path, key)],
                     )
                 mapping[key] = node(next(events), (*path, key))
@@ -161,7 +165,6 @@ def read(text: str, first_line: int = 1) -> Parsed:
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise YamlProblem("YAML_SYNTAXE", line(event),
-                                  detail="un seul bloc YAML est attendu")
+                raise YamlProblem("YAML_SYNTAXE", line(event), detail="un seul bloc YAML est attendu")
             value = node(next(events), ())
     return Parsed(value, lines)

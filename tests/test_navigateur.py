@@ -1,0 +1,49 @@
+"""What a person sees, in Debian's chromium: search as you type, the header search, printing."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_typing_energie_shows_the_energy_card(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "recherche/")
+    page.wait_for_selector("form[data-pret='oui']")
+    page.get_by_label("Rechercher dans les fiches").press_sequentially("energie")
+    first = page.locator("#terreau-recherche-resultats li a").first
+    assert first.inner_text() == "Résilience énergétique"
+    assert "fiche" in page.locator("#terreau-recherche-etat").inner_text()
+    assert "q=energie" in page.url
+    first.click()
+    page.wait_for_url("**/axes/resilience-energetique/")
+    assert page.locator("h1").inner_text() == "Résilience énergétique"
+    hosts = {urlparse(u).hostname for u in requests}
+    assert hosts == {"127.0.0.1"}, hosts
+
+
+def test_header_search_leads_to_results(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "methodes/enquete-collective/")
+    page.get_by_role("searchbox", name="Rechercher une fiche").fill("alimentaire")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/recherche/\?q=alimentaire$"))
+    page.wait_for_selector("form[data-pret='oui']")
+    titles = page.locator("#terreau-recherche-resultats li a").all_inner_texts()
+    assert titles[0] == "Résilience alimentaire"
+    assert "Plus de protéines végétales à la cantine" in titles
+
+
+def test_a_card_prints_on_a4_without_navigation(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "outils/guide-entretien-semi-directif/")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-footer", ".terreau-entete-recherche"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("h1").is_visible()
+    pdf = page.pdf(format="A4", print_background=False)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 2, pages

@@ -1,0 +1,135 @@
+"""A real `mkdocs build`: a page per card with its metadata block, the search files, no leaks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site
+from mkdocs.exceptions import Abort
+from terreau.catalogue import build
+
+
+def card_pages(site: Path) -> dict[str, str]:
+    catalogue = build(ROOT / "docs")
+    return {cid: (site / card.url / "index.html").read_text("utf-8") for cid, card in catalogue.cards.items()}
+
+
+def test_every_card_has_a_page_with_its_metadata_block(site: Path) -> None:
+    pages = card_pages(site)
+    assert len(pages) >= 10
+    for cid, html in pages.items():
+        assert 'class="terreau-fiche ' in html, cid
+        assert '<html lang="fr"' in html, cid
+
+
+def test_method_page_shows_what_a_mayor_needs(site: Path) -> None:
+    html = (site / "methodes/enquete-collective/index.html").read_text("utf-8")
+    assert '<h1 id="terreau-titre">Enquête collective</h1>' in html
+    for label, value in [
+        ("Durée", "2 à 4 mois"),
+        ("Coût", "Coût faible"),
+        ("Qui porte", "Association, Collectif d&#39;habitants, Élus"),
+        ("Taille du groupe", "10 à 30 personnes"),
+        ("Maturité", "Expérimenté"),
+    ]:
+        assert re.search(rf"<dt>{label}</dt>\s*<dd>{re.escape(value)}</dd>", html), label
+    # Steps link to the tool sheets they use, and the tool sheet links back.
+    assert 'href="../../outils/guide-entretien-semi-directif/"' in html
+    tool = (site / "outils/guide-entretien-semi-directif/index.html").read_text("utf-8")
+    assert 'href="../../methodes/enquete-collective/"' in tool
+
+
+def test_action_page_shows_its_place_in_the_axis_tree(site: Path) -> None:
+    html = (site / "actions/proteines-vegetales-restauration-collective/index.html").read_text()
+    assert re.search(r"<dt>Axe</dt>\s*<dd>Résilience alimentaire</dd>", html)
+    assert re.search(r"<dt>Objectif</dt>\s*<dd>Manger plus végétal et moins transformé</dd>", html)
+    axis = (site / "axes/resilience-alimentaire/index.html").read_text("utf-8")
+    assert "../../actions/proteines-vegetales-restauration-collective/" in axis
+
+
+def test_feedback_page_links_to_the_card_it_used(site: Path) -> None:
+    html = (site / "retours/boischaut-sud-enquete-collective/index.html").read_text("utf-8")
+    assert 'href="../../methodes/enquete-collective/"' in html
+    assert "http://www.adar-civam.fr/demarche-boischaut-sud-transition/" in html
+
+
+def test_search_files_are_served_with_the_site(site: Path) -> None:
+    for name in (
+        "index.js",
+        "fiches.js",
+        "moteur.js",
+        "terreau.js",
+        "lunr/lunr.js",
+        "lunr/lunr.fr.min.js",
+        "lunr/lunr.stemmer.support.min.js",
+    ):
+        assert (site / "assets/terreau" / name).stat().st_size > 0, name
+    index = (site / "assets/terreau/index.js").read_text("utf-8")
+    assert index.startswith("window.TERREAU_INDEX={")
+    assert '"stemmer-fr"' in index and '"terreau-plier"' in index
+
+
+def test_pages_load_nothing_from_another_host(site: Path) -> None:
+    for html_file in site.rglob("*.html"):
+        html = html_file.read_text("utf-8")
+        tags = re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", html)
+        for tag in tags:
+            if re.search(r'rel="(?:canonical|alternate)"', tag):
+                continue  # an address, not a request
+            for url in re.findall(r'(?:src|href|srcset)="([^"]+)"', tag):
+                assert not re.match(r"(?:https?:)?//", url), (html_file, tag)
+    assert "fonts.googleapis" not in "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
+
+
+def test_listing_pages_list_every_card_of_their_kind(site: Path) -> None:
+    html = (site / "methodes/index.html").read_text("utf-8")
+    assert "Enquête collective" in html and "Exposition évolutive" in html
+
+
+def test_build_fails_listing_every_invalid_card(
+    docs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    m = docs / "methodes/enquete-collective.md"
+    m.write_text(m.read_text("utf-8").replace("axes: []", "axe: []"), "utf-8")
+    (docs / "outils/vide.md").write_text("", "utf-8")
+    with pytest.raises(Abort):
+        build_site(docs, tmp_path / "site")
+    message = caplog.text
+    assert "2 problème(s) dans 2 fiche(s)" in message
+    assert "methodes/enquete-collective.md:" in message and "CHAMP_INCONNU axe" in message
+    assert "outils/vide.md:1: FICHIER_VIDE" in message
+
+
+def test_hostile_markdown_is_rendered_inert(docs: Path, tmp_path: Path) -> None:
+    m = docs / "methodes/enquete-collective.md"
+    m.write_text(
+        m.read_text("utf-8") + "\n<script>alert(1)</script>\n"
+        '<img src="x" onerror="alert(2)">\n[clic](javascript:alert(3))\n'
+        '<iframe src="https://exemple.org"></iframe>\n',
+        "utf-8",
+    )
+    build_site(docs, tmp_path / "site")
+    html = (tmp_path / "site/methodes/enquete-collective/index.html").read_text("utf-8")
+    body = html[html.index('class="terreau-fiche ') :]
+    for needle in ("alert(1)", "onerror", "javascript:", "<iframe"):
+        assert needle not in body, needle
+
+
+def test_root_files_are_as_the_owner_asked() -> None:
+    for name in (
+        "mkdocs.yml",
+        "pyproject.toml",
+        "docs",
+        "tools",
+        "schemas",
+        "scripts",
+        "tests",
+        "LICENSE-CC-BY-SA",
+        "README.md",
+    ):
+        assert (ROOT / name).exists(), name
+    assert "Attribution-ShareAlike 4.0 International Public License" in (ROOT / "LICENSE-CC-BY-SA").read_text(
+        "utf-8"
+    )
