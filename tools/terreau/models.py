@@ -68,27 +68,28 @@ class Source(Strict):
     annee: StrictInt | None = Field(None, ge=1900, le=2100, description="Année de publication de la source.")
 
 
-class Duree(Strict):
+class Intervalle(Strict):
+    """A range written ``{min: …, max: …}``, where max may be omitted but never below min."""
+
+    min: StrictInt
+    max: StrictInt | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Intervalle:
+        if self.max is not None and self.max < self.min:
+            raise PydanticCustomError("intervalle", "intervalle inversé", {"min": self.min, "max": self.max})
+        return self
+
+
+class Duree(Intervalle):
     min: StrictInt = Field(ge=1, description="Durée minimale (ou durée, si elle est fixe).")
     max: StrictInt | None = Field(None, ge=1, description="Durée maximale, si elle varie.")
     unite: _vocab("unite_duree") = Field(description="Unité de la durée.")  # type: ignore[valid-type]
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Duree:
-        if self.max is not None and self.max < self.min:
-            raise PydanticCustomError("intervalle", "intervalle inversé", {"min": self.min, "max": self.max})
-        return self
 
-
-class TailleGroupe(Strict):
+class TailleGroupe(Intervalle):
     min: StrictInt = Field(ge=1, description="Nombre minimal de personnes.")
     max: StrictInt | None = Field(None, ge=1, description="Nombre maximal de personnes.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TailleGroupe:
-        if self.max is not None and self.max < self.min:
-            raise PydanticCustomError("intervalle", "intervalle inversé", {"min": self.min, "max": self.max})
-        return self
 
 
 class Fiche(Strict):
