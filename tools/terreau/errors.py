@@ -149,6 +149,20 @@ CATALOGUE: dict[str, Code] = {
             "Vérifiez l'identifiant de la fiche visée.",
             "Référence vers le mauvais type de fiche",
         ),
+        Code(
+            "CONTACT_PERSONNEL",
+            "coordonnées personnelles (« {valeur} »)",
+            "Terreau ne publie ni adresse électronique ni numéro de téléphone. Indiquez plutôt "
+            "le nom de la structure et son site web.",
+            "Coordonnées personnelles",
+        ),
+        Code(
+            "IMAGE_EXTERNE",
+            "image chargée depuis un autre site : « {url} »",
+            "Ajoutez l'image au dépôt (dossier docs/images/) et liez-la par son chemin : une "
+            "image externe révèle l'adresse de chaque lecteur à ce site.",
+            "Image externe",
+        ),
     ]
 }
 

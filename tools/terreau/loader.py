@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from terreau import yamlsafe
+from terreau import content_checks, yamlsafe
 from terreau.errors import Problem, field_name, problem
 from terreau.models import FOLDERS, KIND_OF_FOLDER, MODELS, Strict, is_slug
 from terreau.vocabulary import vocabulary
@@ -85,12 +85,11 @@ def load_card(path: Path, rel_path: str, src: str) -> tuple[Card | None, list[Pr
     try:
         text = decode(data)
     except UnicodeError as err:
-        detail = (
-            "UTF-16 détecté"
-            if str(err) == "UTF-16"
-            else f"octet invalide à la position {getattr(err, 'start', '?')}"
-        )
-        return None, [problem(src, 1, "ENCODAGE", detail=detail)]
+        if str(err) == "UTF-16":
+            return None, [problem(src, 1, "ENCODAGE", detail="UTF-16 détecté")]
+        start = int(getattr(err, "start", 0))
+        line = data[:start].count(b"\n") + 1
+        return None, [problem(src, line, "ENCODAGE", detail=f"octet invalide ligne {line}")]
     try:
         parts = split(text)
     except ValueError:
@@ -106,7 +105,7 @@ def load_card(path: Path, rel_path: str, src: str) -> tuple[Card | None, list[Pr
     if not isinstance(parsed.value, dict):
         return None, [problem(src, front_line, "ENTETE_NON_DICTIONNAIRE")]
 
-    problems: list[Problem] = []
+    problems = content_checks.scan(parsed, body, body_line, src)
     card_id = PurePosixPath(rel_path).stem
     if not is_slug(card_id):
         problems.append(problem(src, 1, "NOM_FICHIER", nom=PurePosixPath(rel_path).name))

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -239,15 +240,34 @@ class Lieu(Strict):
 
 
 PERIODE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2]))?$"
+# A year written without quotes reaches us as a number: read it as the text it was.
+Mois = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+    Field(pattern=PERIODE),
+]
 
 
 class Periode(Strict):
-    debut: Annotated[str, Field(pattern=PERIODE)] = Field(
-        description="Début : année (AAAA) ou mois (AAAA-MM)."
-    )
-    fin: Annotated[str, Field(pattern=PERIODE)] | None = Field(
-        None, description="Fin : année ou mois ; vide si la démarche continue."
-    )
+    debut: Mois = Field(description="Début : année (AAAA) ou mois (AAAA-MM).")
+    fin: Mois | None = Field(None, description="Fin : année ou mois ; vide si la démarche continue.")
+
+
+def _criterion(term: str) -> Any:
+    t = vocabulary("grille").terms[term]
+    return Field(ge=0, le=3, description=f"{t.libelle} : {t.description} Note de 0 à 3.")
+
+
+class Grille(Strict):
+    """The common self-evaluation grid: six fixed criteria, each scored 0 to 3 (see vocabulaires)."""
+
+    mobilisation: StrictInt = _criterion("mobilisation")
+    diversite: StrictInt = _criterion("diversite")
+    cooperation: StrictInt = _criterion("cooperation")
+    connaissance: StrictInt = _criterion("connaissance")
+    action: StrictInt = _criterion("action")
+    perennite: StrictInt = _criterion("perennite")
+    commentaire: str | None = Field(None, description="Ce qui explique les notes, en quelques phrases.")
 
 
 class Retour(Fiche):
@@ -263,6 +283,14 @@ class Retour(Fiche):
     )
     verification: _vocab("verification") = Field(  # type: ignore[valid-type]
         description="Niveau de vérification des faits rapportés."
+    )
+    grille: Grille | None = Field(
+        None,
+        description="Grille commune d'auto-évaluation, remplie par la structure porteuse "
+        "(à laisser vide si personne ne l'a remplie : on n'invente pas de note).",
+    )
+    sources: list[Source] = Field(  # type: ignore[assignment]
+        min_length=1, description="Sources publiques ou structure qui rapporte les faits."
     )
 
 
@@ -285,6 +313,9 @@ class Parcours(Fiche):
     )
     duree: Duree = Field(description="Durée totale du parcours.")
     etapes: list[EtapeParcours] = Field(min_length=2, description="Les étapes, dans l'ordre.")
+    compostabilite: Texte = Field(
+        description="Comment adapter le parcours ou en reprendre une partie ailleurs."
+    )
 
 
 class Objectif(Strict):

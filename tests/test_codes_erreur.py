@@ -1,0 +1,64 @@
+"""Every error code has a failing fixture that produces exactly that code, at that line.
+
+Each folder of tests/fixtures/erreurs/ is named after a code and holds files laid over a
+copy of tests/fixtures/base/ (a small valid tree), plus attendu.txt: the exact output of
+`terreau valider`. A file ending in .gz is unpacked first (for the size limit). To rewrite
+the expected outputs after a deliberate change of wording:
+
+    TERREAU_REGENERER=1 .venv/bin/python -m pytest tests/test_codes_erreur.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from terreau.cli import main
+from terreau.errors import CATALOGUE
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(p.name for p in (FIXTURES / "erreurs").iterdir() if p.is_dir())
+
+
+def lay_out(case: str, target: Path) -> None:
+    shutil.copytree(FIXTURES / "base", target)
+    source = FIXTURES / "erreurs" / case
+    for path in sorted(source.rglob("*")):
+        if path.is_dir() or path.name == "attendu.txt":
+            continue
+        rel = path.relative_to(source)
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".gz":
+            dest.with_suffix("").write_bytes(gzip.decompress(path.read_bytes()))
+        else:
+            dest.write_bytes(path.read_bytes())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_gives_its_code_at_the_expected_line(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lay_out(case, tmp_path / "docs")
+    monkeypatch.chdir(tmp_path)
+    code = main(["valider"])
+    out = capsys.readouterr().out
+    expected_file = FIXTURES / "erreurs" / case / "attendu.txt"
+    if os.environ.get("TERREAU_REGENERER"):
+        expected_file.write_text(out, "utf-8")
+    assert code == 1
+    assert out == expected_file.read_text("utf-8")
+    codes = {line.split(": ", 1)[1].split(" ", 1)[0] for line in out.splitlines()}
+    assert codes == {case}
+
+
+def test_every_code_has_a_fixture() -> None:
+    assert set(CASES) == set(CATALOGUE)
+
+
+def test_every_code_is_documented() -> None:
+    for code, entry in CATALOGUE.items():
+        assert entry.title and entry.message and entry.hint, code
