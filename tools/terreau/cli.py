@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from terreau import scaffold, schema
 from terreau.catalogue import build
 from terreau.errors import Problem
 
@@ -33,9 +35,10 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 EPILOG = """codes de sortie :
-  0  tout est valide
+  0  tout va bien
   1  au moins un problème a été trouvé dans les fiches
-  2  la commande est mal écrite (option inconnue, dossier introuvable…)
+  2  la commande ne peut pas être exécutée (option inconnue, dossier introuvable,
+     fiche déjà existante…)
 """
 
 
@@ -73,6 +76,56 @@ def _parser() -> argparse.ArgumentParser:
         choices=["texte", "json", "github"],
         default="texte",
         help="texte (par défaut), json, ou github (annotations pour les demandes de fusion)",
+    )
+
+    nouveau = sub.add_parser(
+        "nouveau",
+        help="créer une fiche à partir d'un modèle",
+        description="Crée une fiche valide à partir d'un modèle, dans le bon dossier, sans jamais "
+        "écraser un fichier existant. Dans un terminal, la commande pose les questions qui "
+        "manquent ; sinon, donnez-les en options.",
+        epilog='exemple :\n  terreau nouveau methode --titre "Balade sensible"\n\n' + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    nouveau.add_argument(
+        "type", choices=scaffold.KINDS, metavar="TYPE", help="type de fiche : " + ", ".join(scaffold.KINDS)
+    )
+    nouveau.add_argument("--titre", help="titre de la fiche")
+    nouveau.add_argument(
+        "--id",
+        dest="card_id",
+        metavar="IDENTIFIANT",
+        help="nom du fichier sans .md (par défaut : tiré du titre)",
+    )
+    nouveau.add_argument("--axe", help="pour une action : identifiant de l'axe")
+    nouveau.add_argument("--orientation", help="pour une action : identifiant de l'orientation")
+    nouveau.add_argument("--objectif", help="pour une action : identifiant de l'objectif")
+    nouveau.add_argument(
+        "--fiche",
+        dest="fiches",
+        action="append",
+        default=[],
+        metavar="IDENTIFIANT",
+        help="pour un retour ou un parcours : fiche utilisée (à répéter)",
+    )
+    nouveau.add_argument(
+        "--docs",
+        default="docs",
+        metavar="DOSSIER",
+        help="dossier qui contient les fiches (par défaut : docs)",
+    )
+
+    schema = sub.add_parser(
+        "schema",
+        help="écrire les schémas JSON des fiches",
+        description="Écrit le schéma JSON de chaque type de fiche, pour l'autocomplétion dans un "
+        "éditeur et pour ceux qui réutilisent les données.",
+    )
+    schema.add_argument(
+        "--dossier",
+        default="schemas",
+        metavar="DOSSIER",
+        help="dossier où écrire les schémas (par défaut : schemas)",
     )
     return parser
 
@@ -124,6 +177,54 @@ def cmd_valider(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
+def _ask(question: str, current: str | None) -> str | None:
+    """Ask in a terminal only; elsewhere a missing value stays missing."""
+    if current or not sys.stdin.isatty():
+        return current
+    try:
+        return input(question).strip() or None
+    except EOFError:
+        return None
+
+
+def cmd_nouveau(args: argparse.Namespace) -> int:
+    docs = Path(args.docs)
+    if not docs.is_dir():
+        print(f"terreau : le dossier « {docs} » est introuvable.", file=sys.stderr)
+        return EXIT_USAGE
+    catalogue = build(docs)
+    request = scaffold.Request(args.type, _ask("Titre de la fiche : ", args.titre) or "", args.card_id)
+    if args.type == "action":
+        axes = ", ".join(c.id for c in catalogue.of_kind("axe"))
+        request.axe = _ask(f"Axe ({axes}) : ", args.axe)
+        if request.axe in catalogue.cards and catalogue.cards[request.axe].kind == "axe":
+            tree = catalogue.cards[request.axe].meta.orientations
+            request.orientation = _ask(f"Orientation ({', '.join(o.id for o in tree)}) : ", args.orientation)
+            chosen = next((o for o in tree if o.id == request.orientation), None)
+            listed = ", ".join(o.id for o in chosen.objectifs) if chosen else ""
+            request.objectif = _ask(f"Objectif ({listed}) : ", args.objectif)
+    if args.type in ("retour", "parcours"):
+        answer = _ask("Fiches utilisées (identifiants séparés par des virgules) : ", ",".join(args.fiches))
+        request.fiches = [f.strip() for f in (answer or "").split(",") if f.strip()]
+    if not request.titre:
+        print("terreau : donnez un titre avec --titre.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = scaffold.create(docs, request, catalogue, dt.date.today())
+    except scaffold.ScaffoldError as err:
+        print(f"terreau : {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Fiche créée : {path}")
+    print("Complétez les champs marqués « À compléter », puis lancez « terreau valider ».")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    for path in schema.write_all(Path(args.dossier)):
+        print(f"Schéma écrit : {path}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -133,8 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.commande is None:
         parser.print_help()
         return EXIT_USAGE
-    if args.commande == "valider":
-        return cmd_valider(args)
+    commands = {"valider": cmd_valider, "nouveau": cmd_nouveau, "schema": cmd_schema}
+    if args.commande in commands:
+        return commands[args.commande](args)
     return EXIT_USAGE  # pragma: no cover - argparse refuses unknown commands
 
 

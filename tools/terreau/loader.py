@@ -78,6 +78,11 @@ def load_card(path: Path, rel_path: str, src: str) -> tuple[Card | None, list[Pr
         data = path.read_bytes()
     except OSError as err:
         return None, [problem(src, 1, "ENCODAGE", detail=f"lecture impossible : {err.strerror}")]
+    return load_bytes(data, rel_path, src)
+
+
+def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[Problem]]:
+    """Validate one card's content, as if it were the file ``rel_path`` under docs/."""
     if len(data) > MAX_BYTES:
         return None, [problem(src, 1, "FICHIER_TROP_GROS", taille=len(data), limite=MAX_BYTES)]
     if not data.strip():
