@@ -16,8 +16,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from terreau.cli import main
 from terreau.errors import CATALOGUE
+from terreau.models import MODELS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in (FIXTURES / "erreurs").iterdir() if p.is_dir())
@@ -59,6 +61,17 @@ def test_every_code_has_a_fixture() -> None:
     assert set(CASES) == set(CATALOGUE)
 
 
-def test_every_code_is_documented() -> None:
+def test_every_code_is_documented_on_the_contributor_page(site: Path) -> None:
+    page = (site / "contribuer/reference/index.html").read_text("utf-8")
     for code, entry in CATALOGUE.items():
         assert entry.title and entry.message and entry.hint, code
+        assert f'id="terreau-erreur-{code.lower()}"' in page, code
+
+
+def test_every_field_of_every_kind_is_on_the_contributor_page(site: Path) -> None:
+    page = (site / "contribuer/reference/index.html").read_text("utf-8")
+    for kind, model in MODELS.items():
+        assert f'id="terreau-ref-{kind}"' in page
+        for name, info in model.model_fields.items():
+            assert f"<code>{name}</code>" in page, (kind, name)
+            assert str(escape(info.description or "")) in page, (kind, name)

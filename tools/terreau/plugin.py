@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import sanitize, search_index
+from terreau import reference, sanitize, search_index
 from terreau.catalogue import Catalogue, build
 from terreau.render import Renderer, environment
 from terreau.vocabulary import vocabulary
@@ -31,6 +31,9 @@ LISTINGS = {
     "parcours": ("parcours/index.md", "Parcours"),
     "axe": ("axes/index.md", "Les cinq axes de la résilience"),
 }
+
+
+REFERENCE = ("contribuer/reference.md", "Référence des fiches")
 
 
 class TerreauConfig(Config):
@@ -70,7 +73,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             )
         for name, path in _lunr_files().items():
             files.append(File.generated(config, f"{ASSETS}/lunr/{name}", abs_src_path=str(path)))
-        for uri, title in LISTINGS.values():
+        for uri, title in [*LISTINGS.values(), REFERENCE]:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
         index = search_index.build(self.catalogue, self._labels)
@@ -119,6 +122,10 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             return self.renderer.header(card) + html + self.renderer.footer(card)
         if src == self.config.page_recherche:
             return html + self.renderer.finder(page.url)
+        if src == REFERENCE[0]:
+            return html + self.renderer.env.get_template("reference.html").render(
+                reference.context(self.catalogue)
+            )
         for kind, (uri, _title) in LISTINGS.items():
             if src == uri:
                 return html + self._listing(kind, page.url)
