@@ -117,7 +117,7 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[
 
     folder_kind = kind_of(rel_path)
     kind = parsed.value.get("type")
-    if kind not in MODELS:
+    if not isinstance(kind, str) or kind not in MODELS:
         allowed = ", ".join(k for k in MODELS)
         if kind is None:
             problems.append(
