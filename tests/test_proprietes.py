@@ -5,22 +5,38 @@ from __future__ import annotations
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from terreau.errors import CATALOGUE
 from terreau.loader import load_bytes
 from terreau.models import MODELS
 
 KEYS = sorted({name for model in MODELS.values() for name in model.model_fields} | {"axe", "x"})
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=30),
-    st.sampled_from(["methode", "outil", "2024-02-30", "2024-03-15", "NO", "01053", "1:30",
-                     "faible", "mobiliser", "enquete-collective", "https://exemple.org"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "methode",
+            "outil",
+            "2024-02-30",
+            "2024-03-15",
+            "NO",
+            "01053",
+            "1:30",
+            "faible",
+            "mobiliser",
+            "enquete-collective",
+            "https://exemple.org",
+        ]
+    ),
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner,
-                                            max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=4),
+    ),
     max_leaves=20,
 )
 front_matters = st.dictionaries(st.sampled_from(KEYS), values, max_size=12)
@@ -43,8 +59,14 @@ def check(data: bytes, rel: str) -> None:
 def test_random_front_matter_gives_catalogued_errors(front: dict, kind: str, body: str) -> None:
     front = {"type": kind, **front} if kind != "axe" or front else front
     text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
-    folder = {"methode": "methodes", "outil": "outils", "action": "actions", "retour": "retours",
-              "parcours": "parcours", "axe": "axes"}[kind]
+    folder = {
+        "methode": "methodes",
+        "outil": "outils",
+        "action": "actions",
+        "retour": "retours",
+        "parcours": "parcours",
+        "axe": "axes",
+    }[kind]
     check(text.encode("utf-8"), f"{folder}/fiche-hasard.md")
 
 

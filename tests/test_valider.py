@@ -162,3 +162,15 @@ def test_help_is_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert "codes de sortie" in out
     assert main(["inconnue"]) == 2
     assert "erreur : argument COMMANDE : choix invalide" in capsys.readouterr().err
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    from terreau.cli import _parser
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    sub = next(a for a in _parser()._actions if a.dest == "commande")
+    for name, parser in sub.choices.items():  # type: ignore[union-attr]
+        assert parser.description, name
+        assert f"terreau {name}" in readme, name
+        for action in parser._actions:
+            assert action.help, (name, action.dest)

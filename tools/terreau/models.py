@@ -45,7 +45,13 @@ def _vocab(name: str) -> Any:
     return Annotated[str, AfterValidator(check), WithJsonSchema(schema)]
 
 
-Texte = Annotated[str, Field(min_length=1)]
+def _int_as_text(value: Any) -> Any:
+    """`2030` in a text field reaches us as a number; it is the text the contributor wrote."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+TexteLibre = Annotated[str, BeforeValidator(_int_as_text)]
+Texte = Annotated[TexteLibre, Field(min_length=1)]
 Ref = Annotated[
     str,
     Field(pattern=SLUG, description="Identifiant d'une fiche : son nom de fichier sans « .md »."),
@@ -65,7 +71,7 @@ class Strict(BaseModel):
 class Source(Strict):
     titre: Texte = Field(description="Titre du document ou de la page cités.")
     url: Url | None = Field(None, description="Adresse publique de la source, si elle existe.")
-    editeur: str | None = Field(None, description="Organisation ou média qui publie la source.")
+    editeur: TexteLibre | None = Field(None, description="Organisation ou média qui publie la source.")
     annee: StrictInt | None = Field(None, ge=1900, le=2100, description="Année de publication de la source.")
 
 
@@ -158,7 +164,7 @@ class Pratique(Fiche):
 
 class EtapeMethode(Strict):
     titre: Texte = Field(description="Nom de l'étape.")
-    description: str | None = Field(None, description="Ce qu'on fait pendant l'étape.")
+    description: TexteLibre | None = Field(None, description="Ce qu'on fait pendant l'étape.")
     outils: list[Ref] = Field(default_factory=list, description="Fiches outils utilisées à cette étape.")
 
 
@@ -180,7 +186,7 @@ class Outil(Pratique):
 
 class ActeurRessource(Strict):
     nom: Texte = Field(description="Type d'organisation ou organisation publique ressource.")
-    role: str | None = Field(None, description="Ce qu'elle peut apporter.")
+    role: TexteLibre | None = Field(None, description="Ce qu'elle peut apporter.")
     url: Url | None = Field(None, description="Adresse publique, s'il y en a une.")
 
 
@@ -198,7 +204,7 @@ class Action(Pratique):
     horizon: _vocab("horizon") = Field(  # type: ignore[valid-type]
         description="Temps qu'il faut pour voir l'action aboutir."
     )
-    competence: str | None = Field(
+    competence: TexteLibre | None = Field(
         None, description="Compétence publique nécessaire (PLU, restauration scolaire…)."
     )
     cobenefices: list[Texte] = Field(default_factory=list, description="Autres bienfaits de l'action.")
@@ -233,7 +239,7 @@ class Commune(Strict):
 
 class Lieu(Strict):
     nom: Texte = Field(description="Nom du territoire (commune, intercommunalité, pays…).")
-    intercommunalite: str | None = Field(None, description="Intercommunalité concernée.")
+    intercommunalite: TexteLibre | None = Field(None, description="Intercommunalité concernée.")
     communes: list[Commune] = Field(
         default_factory=list, description="Communes concernées, avec leur code INSEE."
     )
@@ -241,11 +247,7 @@ class Lieu(Strict):
 
 PERIODE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2]))?$"
 # A year written without quotes reaches us as a number: read it as the text it was.
-Mois = Annotated[
-    str,
-    BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
-    Field(pattern=PERIODE),
-]
+Mois = Annotated[TexteLibre, Field(pattern=PERIODE)]
 
 
 class Periode(Strict):
@@ -267,7 +269,9 @@ class Grille(Strict):
     connaissance: StrictInt = _criterion("connaissance")
     action: StrictInt = _criterion("action")
     perennite: StrictInt = _criterion("perennite")
-    commentaire: str | None = Field(None, description="Ce qui explique les notes, en quelques phrases.")
+    commentaire: TexteLibre | None = Field(
+        None, description="Ce qui explique les notes, en quelques phrases."
+    )
 
 
 class Retour(Fiche):
@@ -297,7 +301,7 @@ class Retour(Fiche):
 class EtapeParcours(Strict):
     fiche: Ref = Field(description="Fiche à suivre à cette étape.")
     quand: Texte = Field(description="Moment de l'étape (par exemple « mois 1 à 2 »).")
-    pourquoi: str | None = Field(None, description="Pourquoi cette étape vient ici.")
+    pourquoi: TexteLibre | None = Field(None, description="Pourquoi cette étape vient ici.")
 
 
 class Parcours(Fiche):
@@ -321,13 +325,13 @@ class Parcours(Fiche):
 class Objectif(Strict):
     id: Ref = Field(description="Identifiant de l'objectif.")
     titre: Texte = Field(description="Intitulé de l'objectif.")
-    description: str | None = Field(None, description="Ce que l'objectif recouvre.")
+    description: TexteLibre | None = Field(None, description="Ce que l'objectif recouvre.")
 
 
 class Orientation(Strict):
     id: Ref = Field(description="Identifiant de l'orientation.")
     titre: Texte = Field(description="Intitulé de l'orientation.")
-    description: str | None = Field(None, description="Ce que l'orientation recouvre.")
+    description: TexteLibre | None = Field(None, description="Ce que l'orientation recouvre.")
     objectifs: list[Objectif] = Field(min_length=1, description="Objectifs de l'orientation.")
 
 
