@@ -44,3 +44,24 @@ def test_schemas_accept_the_shipped_cards() -> None:
     for path, _rel in card_files(ROOT / "docs"):
         data = _front_matter(path)
         jsonschema.validate(data, schemas[data["type"]])
+
+
+def test_every_field_of_every_model_has_a_french_description() -> None:
+    from pydantic import BaseModel
+
+    seen: set[type] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            assert info.description, f"{model.__name__}.{name}"
+            for arg in [info.annotation, *getattr(info.annotation, "__args__", ())]:
+                for inner in [arg, *getattr(arg, "__args__", ())]:
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner)
+
+    for model in MODELS.values():
+        walk(model)
+    assert len(seen) >= 15

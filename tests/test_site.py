@@ -133,3 +133,16 @@ def test_root_files_are_as_the_owner_asked() -> None:
     assert "Attribution-ShareAlike 4.0 International Public License" in (ROOT / "LICENSE-CC-BY-SA").read_text(
         "utf-8"
     )
+
+
+def test_feedback_page_shows_its_self_evaluation_grid(docs: Path, tmp_path: Path) -> None:
+    base = (ROOT / "tests/fixtures/base/retours/retour-essai.md").read_text("utf-8")
+    (docs / "retours/retour-essai.md").write_text(
+        base.replace("fiches: [methode-essai]", "fiches: [enquete-collective]"), "utf-8"
+    )
+    build_site(docs, tmp_path / "site")
+    html = (tmp_path / "site/retours/retour-essai/index.html").read_text("utf-8")
+    assert "Notes données par Association d&#39;essai" in html
+    assert re.search(r"<th scope=\"row\">Coopération entre acteurs</th><td>3 / 3 — Pleinement</td>", html)
+    assert re.search(r"<th scope=\"row\">Pérennité</th><td>0 / 3 — Pas du tout</td>", html)
+    assert "Ajaccio (code INSEE 2A004, 70\u202f000 habitants (2021))" in html

@@ -55,6 +55,11 @@ def group_size(t: TailleGroupe) -> str:
     return f"{t.min} à {t.max} personnes"
 
 
+def thousands(n: int) -> str:
+    """French thousands separator (a narrow no-break space): 70 000."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def labels(vocab: str, ids: list[str]) -> str:
     v = vocabulary(vocab)
     return ", ".join(v.label(i) for i in ids)
@@ -106,9 +111,7 @@ class Renderer:
             add("Lieu", m.lieu.nom)
             for commune in m.lieu.communes:
                 pop = (
-                    f", {commune.population:,} habitants ({commune.annee_population})".replace(
-                        ",", "\u202f", 1
-                    )
+                    f", {thousands(commune.population)} habitants ({commune.annee_population})"
                     if commune.population is not None
                     else ""
                 )
@@ -183,12 +186,28 @@ class Renderer:
             steps=steps,
             is_parcours=isinstance(m, Parcours),
             retour=m if isinstance(m, Retour) else None,
+            grille=self._grid(m) if isinstance(m, Retour) else [],
             liens=[self.link(url, i) for i in getattr(m, "liens", [])],
             fiches=[self.link(url, i) for i in getattr(m, "fiches", [])],
             used_by=used_by,
             axe=m if isinstance(m, Axe) else None,
             actions=self._actions_of_axis(card) if isinstance(m, Axe) else {},
         )
+
+    @staticmethod
+    def _grid(meta: Retour) -> list[dict[str, Any]]:
+        """The self-evaluation grid in the vocabulary's order, with its labels."""
+        if meta.grille is None:
+            return []
+        scale = vocabulary("echelle_grille")
+        return [
+            {
+                "libelle": term.libelle,
+                "note": getattr(meta.grille, key),
+                "echelle": scale.label(str(getattr(meta.grille, key))),
+            }
+            for key, term in vocabulary("grille").terms.items()
+        ]
 
     def _actions_of_axis(self, card: Card) -> dict[str, list[dict[str, str]]]:
         found: dict[str, list[dict[str, str]]] = {}
