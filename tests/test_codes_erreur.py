@@ -62,14 +62,14 @@ def test_every_code_has_a_fixture() -> None:
 
 
 def test_every_code_is_documented_on_the_contributor_page(site: Path) -> None:
-    page = (site / "contribuer/reference/index.html").read_text("utf-8")
+    page = (site / "contribuer/reference.html").read_text("utf-8")
     for code, entry in CATALOGUE.items():
         assert entry.title and entry.message and entry.hint, code
         assert f'id="terreau-erreur-{code.lower()}"' in page, code
 
 
 def test_every_field_of_every_kind_is_on_the_contributor_page(site: Path) -> None:
-    page = (site / "contribuer/reference/index.html").read_text("utf-8")
+    page = (site / "contribuer/reference.html").read_text("utf-8")
     for kind, model in MODELS.items():
         assert f'id="terreau-ref-{kind}"' in page
         for name, info in model.model_fields.items():

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_typing_energie_shows_the_energy_card(server: str, page) -> None:  # type: ignore[no-untyped-def]
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(server + "recherche/")
+    page.goto(server + "recherche.html")
     page.wait_for_selector("form[data-pret='oui']")
     page.get_by_label("Rechercher dans les fiches").press_sequentially("energie")
     first = page.locator("#terreau-recherche-resultats li a").first
@@ -21,17 +21,17 @@ def test_typing_energie_shows_the_energy_card(server: str, page) -> None:  # typ
     assert "fiche" in page.locator("#terreau-recherche-etat").inner_text()
     assert "q=energie" in page.url
     first.click()
-    page.wait_for_url("**/axes/resilience-energetique/")
+    page.wait_for_url("**/axes/resilience-energetique.html")
     assert page.locator("h1").inner_text() == "Résilience énergétique"
     hosts = {urlparse(u).hostname for u in requests}
     assert hosts == {"127.0.0.1"}, hosts
 
 
 def test_header_search_leads_to_results(server: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "methodes/enquete-collective/")
+    page.goto(server + "methodes/enquete-collective.html")
     page.get_by_role("searchbox", name="Rechercher une fiche").fill("alimentaire")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r".*/recherche/\?q=alimentaire$"))
+    page.wait_for_url(re.compile(r".*/recherche\.html\?q=alimentaire$"))
     page.wait_for_selector("form[data-pret='oui']")
     titles = page.locator("#terreau-recherche-resultats li a").all_inner_texts()
     assert titles[0] == "Résilience alimentaire"
@@ -39,7 +39,7 @@ def test_header_search_leads_to_results(server: str, page) -> None:  # type: ign
 
 
 def test_a_card_prints_on_a4_without_navigation(server: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "outils/guide-entretien-semi-directif/")
+    page.goto(server + "outils/guide-entretien-semi-directif.html")
     page.emulate_media(media="print")
     for selector in (".md-header", ".md-sidebar--primary", ".md-footer", ".terreau-entete-recherche"):
         assert not page.locator(selector).first.is_visible(), selector

@@ -13,7 +13,7 @@ from terreau.catalogue import build
 
 def card_pages(site: Path) -> dict[str, str]:
     catalogue = build(ROOT / "docs")
-    return {cid: (site / card.url / "index.html").read_text("utf-8") for cid, card in catalogue.cards.items()}
+    return {cid: (site / card.url).read_text("utf-8") for cid, card in catalogue.cards.items()}
 
 
 def test_every_card_has_a_page_with_its_metadata_block(site: Path) -> None:
@@ -25,7 +25,7 @@ def test_every_card_has_a_page_with_its_metadata_block(site: Path) -> None:
 
 
 def test_method_page_shows_what_a_mayor_needs(site: Path) -> None:
-    html = (site / "methodes/enquete-collective/index.html").read_text("utf-8")
+    html = (site / "methodes/enquete-collective.html").read_text("utf-8")
     assert '<h1 id="terreau-titre">Enquête collective</h1>' in html
     for label, value in [
         ("Durée", "2 à 4 mois"),
@@ -36,22 +36,22 @@ def test_method_page_shows_what_a_mayor_needs(site: Path) -> None:
     ]:
         assert re.search(rf"<dt>{label}</dt>\s*<dd>{re.escape(value)}</dd>", html), label
     # Steps link to the tool sheets they use, and the tool sheet links back.
-    assert 'href="../../outils/guide-entretien-semi-directif/"' in html
-    tool = (site / "outils/guide-entretien-semi-directif/index.html").read_text("utf-8")
-    assert 'href="../../methodes/enquete-collective/"' in tool
+    assert 'href="../outils/guide-entretien-semi-directif.html"' in html
+    tool = (site / "outils/guide-entretien-semi-directif.html").read_text("utf-8")
+    assert 'href="../methodes/enquete-collective.html"' in tool
 
 
 def test_action_page_shows_its_place_in_the_axis_tree(site: Path) -> None:
-    html = (site / "actions/proteines-vegetales-restauration-collective/index.html").read_text()
+    html = (site / "actions/proteines-vegetales-restauration-collective.html").read_text()
     assert re.search(r"<dt>Axe</dt>\s*<dd>Résilience alimentaire</dd>", html)
     assert re.search(r"<dt>Objectif</dt>\s*<dd>Manger plus végétal et moins transformé</dd>", html)
-    axis = (site / "axes/resilience-alimentaire/index.html").read_text("utf-8")
-    assert "../../actions/proteines-vegetales-restauration-collective/" in axis
+    axis = (site / "axes/resilience-alimentaire.html").read_text("utf-8")
+    assert "../actions/proteines-vegetales-restauration-collective.html" in axis
 
 
 def test_feedback_page_links_to_the_card_it_used(site: Path) -> None:
-    html = (site / "retours/boischaut-sud-enquete-collective/index.html").read_text("utf-8")
-    assert 'href="../../methodes/enquete-collective/"' in html
+    html = (site / "retours/boischaut-sud-enquete-collective.html").read_text("utf-8")
+    assert 'href="../methodes/enquete-collective.html"' in html
     assert "http://www.adar-civam.fr/demarche-boischaut-sud-transition/" in html
 
 
@@ -111,7 +111,7 @@ def test_hostile_markdown_is_rendered_inert(docs: Path, tmp_path: Path) -> None:
         "utf-8",
     )
     build_site(docs, tmp_path / "site")
-    html = (tmp_path / "site/methodes/enquete-collective/index.html").read_text("utf-8")
+    html = (tmp_path / "site/methodes/enquete-collective.html").read_text("utf-8")
     body = html[html.index('class="terreau-fiche ') :]
     for needle in ("alert(1)", "onerror", "javascript:", "<iframe"):
         assert needle not in body, needle
@@ -141,7 +141,7 @@ def test_feedback_page_shows_its_self_evaluation_grid(docs: Path, tmp_path: Path
         base.replace("fiches: [methode-essai]", "fiches: [enquete-collective]"), "utf-8"
     )
     build_site(docs, tmp_path / "site")
-    html = (tmp_path / "site/retours/retour-essai/index.html").read_text("utf-8")
+    html = (tmp_path / "site/retours/retour-essai.html").read_text("utf-8")
     assert "Notes données par Association d&#39;essai" in html
     assert re.search(r"<th scope=\"row\">Coopération entre acteurs</th><td>3 / 3 — Pleinement</td>", html)
     assert re.search(r"<th scope=\"row\">Pérennité</th><td>0 / 3 — Pas du tout</td>", html)

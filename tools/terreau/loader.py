@@ -35,8 +35,8 @@ class Card:
 
     @property
     def url(self) -> str:
-        """The card's page address, relative to the site root (directory URLs)."""
-        return str(PurePosixPath(self.rel_path).with_suffix("")) + "/"
+        """The card's page address, relative to the site root: methodes/x.html."""
+        return str(PurePosixPath(self.rel_path).with_suffix(".html"))
 
     def line_of(self, *path: str | int) -> int:
         parsed = yamlsafe.Parsed(None, self.lines)

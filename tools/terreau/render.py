@@ -76,10 +76,8 @@ class Renderer:
 
     @staticmethod
     def relative(from_url: str, to_url: str) -> str:
-        """A link from one page to another, both given as site-relative directory URLs."""
-        start = from_url.rstrip("/") or "."
-        target = posixpath.relpath(to_url.rstrip("/") or ".", start)
-        return target + "/" if to_url.endswith("/") else target
+        """A link from one page to another, both given as site-relative file URLs (a/b.html)."""
+        return posixpath.relpath(to_url, posixpath.dirname(from_url) or ".")
 
     def link(self, from_url: str, card_id: str) -> dict[str, str]:
         card = self.catalogue.cards[card_id]
