@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -65,7 +66,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         package = resources.files("terreau")
-        for name in ("terreau.css", "terreau.js", "moteur.js"):
+        for name in ("terreau.css", "terreau.js", "moteur.js", "md-base.js"):
             files.append(
                 File.generated(
                     config, f"{ASSETS}/{name}", abs_src_path=str(package.joinpath(f"assets/{name}"))
@@ -112,6 +113,9 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         card = self.catalogue.by_path(page.file.src_uri)
         if card is not None:
             page.meta["title"] = card.meta.titre
+        if isinstance(page.meta.get("title"), str):
+            # The theme prints titles without escaping (header, <title>): escape them once.
+            page.meta["title"] = str(escape(page.meta["title"]))
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

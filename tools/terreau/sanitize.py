@@ -13,6 +13,21 @@ _ATTRIBUTES["input"] = {"checked", "disabled"}
 _VALUES = {"input": {"type": {"checkbox"}}}
 
 
+# Identifiers and classes the site's own scripts and theme rely on: contributed HTML may not
+# reuse them (an element with id="terreau-recherche" would hijack the search script, a
+# class of the theme could overlay the page).
+_RESERVED = ("terreau", "__", "md-", "md_")
+
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id" and value.lower().startswith(_RESERVED):
+        return None
+    if attribute == "class":
+        kept = [c for c in value.split() if not c.lower().startswith(_RESERVED)]
+        return " ".join(kept) or None
+    return value
+
+
 def clean(html: str) -> str:
     """Remove scripts, event handlers, styles, frames, forms and unsafe URLs from ``html``."""
     return nh3.clean(
@@ -20,6 +35,7 @@ def clean(html: str) -> str:
         tags=_TAGS,
         clean_content_tags={"script", "style", "noscript", "template"},
         attributes=_ATTRIBUTES,
+        attribute_filter=_keep,
         tag_attribute_values=_VALUES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",

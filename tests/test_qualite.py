@@ -1,0 +1,151 @@
+"""Quality gates in Debian's chromium: accessibility (axe-core), keyboard, privacy, file://, CSP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ROOT
+from terreau.catalogue import build
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def page_types() -> dict[str, str]:
+    """One page of every type a visitor meets, by name."""
+    catalogue = build(ROOT / "docs")
+    pages = {
+        "accueil": "index.html",
+        "recherche": "recherche.html?q=energie",
+        "liste": "methodes/index.html",
+        "axes": "axes/index.html",
+        "contribuer": "contribuer.html",
+        "reference": "contribuer/reference.html",
+        "accessibilite": "accessibilite.html",
+    }
+    for kind in ("methode", "outil", "action", "retour", "parcours", "axe"):
+        cards = catalogue.of_kind(kind)
+        if cards:
+            pages[f"fiche-{kind}"] = cards[0].url
+    return pages
+
+
+PAGES = page_types()
+
+
+def open_page(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    if "recherche.html" in url:
+        page.wait_for_selector("form[data-pret='oui']")
+
+
+@pytest.fixture
+def axe_page(browser):  # type: ignore[no-untyped-def]
+    # axe is injected as an inline script: only the test's own context may bypass the CSP.
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_axe_finds_no_wcag_a_or_aa_violation(name: str, server: str, axe_page) -> None:  # type: ignore[no-untyped-def]
+    open_page(axe_page, server + PAGES[name])
+    axe_page.add_script_tag(path=str(AXE))
+    result = axe_page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == [], violations
+    assert len(result["passes"]) > 10  # axe really ran
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_requests_nothing_from_another_host(name: str, server: str, page) -> None:  # type: ignore[no-untyped-def]
+    hosts: set[str | None] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).hostname))
+    open_page(page, server + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    assert hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_is_french_with_a_proper_heading_outline(name: str, server: str, page) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, server + PAGES[name])
+    assert page.locator("html").get_attribute("lang") == "fr"
+    levels = page.evaluate(
+        "() => [...document.querySelectorAll('article h1, article h2, article h3, article h4, "
+        "article h5, article h6')].map(h => Number(h.tagName[1]))"
+    )
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, levels
+
+
+def focus_ring(page) -> dict:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return {id: document.activeElement.id, tag: document.activeElement.tagName,"
+        " style: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }"
+    )
+
+
+def tab_to(page, predicate: str, limit: int = 60) -> dict:  # type: ignore[no-untyped-def]
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return {predicate}; }}"):
+            return focus_ring(page)
+    raise AssertionError(f"impossible d'atteindre {predicate} au clavier")
+
+
+def test_search_works_with_the_keyboard_alone(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "recherche.html")
+    page.wait_for_selector("form[data-pret='oui']")
+    ring = tab_to(page, "e.id === 'terreau-recherche-champ'")
+    assert ring["style"] != "none" and ring["width"] >= 2, ring
+    page.keyboard.type("energie")
+    page.wait_for_selector("#terreau-recherche-resultats li a")
+    ring = tab_to(page, "e.closest('#terreau-recherche-resultats') !== null")
+    assert ring["tag"] == "A" and ring["style"] != "none" and ring["width"] >= 2, ring
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/axes/resilience-energetique.html")
+
+
+def test_header_search_works_with_the_keyboard_alone(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "methodes/enquete-collective.html")
+    ring = tab_to(page, "e.id === 'terreau-entete-q'")
+    assert ring["style"] != "none" and ring["width"] >= 2, ring
+    page.keyboard.type("alimentaire")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/recherche.html?q=alimentaire")
+    page.wait_for_selector("#terreau-recherche-resultats li a")
+
+
+def test_site_works_from_a_folder_over_file(site: Path, page) -> None:  # type: ignore[no-untyped-def]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "index.html").as_uri())
+    page.get_by_role("link", name="enquête collective").first.click()
+    assert page.locator("h1").inner_text() == "Enquête collective"
+    page.get_by_role("searchbox", name="Rechercher une fiche").fill("energie")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("form[data-pret='oui']")
+    first = page.locator("#terreau-recherche-resultats li a").first
+    assert first.inner_text() == "Résilience énergétique"
+    first.click()
+    assert page.url.startswith("file://") and page.url.endswith("axes/resilience-energetique.html")
+    assert errors == []
+
+
+def test_content_security_policy_blocks_inline_scripts(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "methodes/enquete-collective.html")
+    policy = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+    assert "script-src 'self' file:;" in policy
+    ran = page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__inline_ran = true'; document.body.appendChild(s);"
+        " return window.__inline_ran === true; }"
+    )
+    assert ran is False
+    assert page.evaluate("() => typeof window.__md_get") == "function"  # the theme's own script
