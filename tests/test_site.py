@@ -146,3 +146,32 @@ def test_feedback_page_shows_its_self_evaluation_grid(docs: Path, tmp_path: Path
     assert re.search(r"<th scope=\"row\">Coopération entre acteurs</th><td>3 / 3 — Pleinement</td>", html)
     assert re.search(r"<th scope=\"row\">Pérennité</th><td>0 / 3 — Pas du tout</td>", html)
     assert "Ajaccio (code INSEE 2A004, 70\u202f000 habitants (2021))" in html
+
+
+def test_same_sources_build_the_same_bytes(tmp_path: Path, site: Path) -> None:
+    again = tmp_path / "again"
+    build_site(ROOT / "docs", again)
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    assert not any(str(site).encode() in data for data in first.values())
+
+
+def test_broken_internal_link_fails_the_build_naming_the_file(
+    docs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    m = docs / "methodes/enquete-collective.md"
+    m.write_text(m.read_text("utf-8") + "\nVoir [la fiche](../outils/inexistante.md).\n", "utf-8")
+    with pytest.raises(Abort):
+        build_site(docs, tmp_path / "site")
+    assert "methodes/enquete-collective.md" in caplog.text
+    assert "inexistante.md" in caplog.text
+
+
+def test_broken_anchor_fails_the_build(docs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    m = docs / "methodes/enquete-collective.md"
+    m.write_text(m.read_text("utf-8") + "\nVoir [plus haut](#section-absente).\n", "utf-8")
+    with pytest.raises(Abort):
+        build_site(docs, tmp_path / "site")
+    assert "section-absente" in caplog.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         docs = Path(config.docs_dir)
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        _pin_build_date(root)
         self.catalogue: Catalogue = build(docs, display_root=root)
         if self.catalogue.problems:
             lines = "\n".join(p.format_text() for p in self.catalogue.problems)
@@ -142,6 +144,20 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         ]
         cards.sort(key=lambda c: c["titre"])
         return self.renderer.env.get_template("liste.html").render(cards=cards)
+
+
+def _pin_build_date(root: Path) -> None:
+    """Same commit, same bytes: dates MkDocs writes (sitemap) come from SOURCE_DATE_EPOCH;
+    when it is not set, use the time of the last commit rather than the clock."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
+    try:
+        import git
+
+        commit = git.Repo(root, search_parent_directories=True).head.commit
+        os.environ["SOURCE_DATE_EPOCH"] = str(commit.committed_date)
+    except Exception:  # no repository (an exported archive): MkDocs uses the clock
+        log.info("Pas de dépôt Git : la date de construction sera celle du jour.")
 
 
 def _lunr_files() -> dict[str, Path]:
