@@ -16,6 +16,9 @@ def test_typing_energie_shows_the_energy_card(server: str, page) -> None:  # typ
     page.goto(server + "recherche.html")
     page.wait_for_selector("form[data-pret='oui']")
     page.get_by_label("Rechercher dans les fiches").press_sequentially("energie")
+    page.wait_for_function(
+        "() => document.getElementById('terreau-recherche-etat').textContent.includes('« energie »')"
+    )
     first = page.locator("#terreau-recherche-resultats li a").first
     assert first.inner_text() == "Résilience énergétique"
     assert "fiche" in page.locator("#terreau-recherche-etat").inner_text()
@@ -32,7 +35,9 @@ def test_header_search_leads_to_results(server: str, page) -> None:  # type: ign
     page.get_by_role("searchbox", name="Rechercher une fiche").fill("alimentaire")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/recherche\.html\?q=alimentaire$"))
-    page.wait_for_selector("form[data-pret='oui']")
+    page.wait_for_function(
+        "() => document.getElementById('terreau-recherche-etat').textContent.includes('« alimentaire »')"
+    )
     titles = page.locator("#terreau-recherche-resultats li a").all_inner_texts()
     assert titles[0] == "Résilience alimentaire"
     assert "Plus de protéines végétales à la cantine" in titles

@@ -105,7 +105,9 @@ def test_search_works_with_the_keyboard_alone(server: str, page) -> None:  # typ
     ring = tab_to(page, "e.id === 'terreau-recherche-champ'")
     assert ring["style"] != "none" and ring["width"] >= 2, ring
     page.keyboard.type("energie")
-    page.wait_for_selector("#terreau-recherche-resultats li a")
+    page.wait_for_function(
+        "() => document.getElementById('terreau-recherche-etat').textContent.includes('« energie »')"
+    )
     ring = tab_to(page, "e.closest('#terreau-recherche-resultats') !== null")
     assert ring["tag"] == "A" and ring["style"] != "none" and ring["width"] >= 2, ring
     page.keyboard.press("Enter")
@@ -130,7 +132,9 @@ def test_site_works_from_a_folder_over_file(site: Path, page) -> None:  # type: 
     assert page.locator("h1").inner_text() == "Enquête collective"
     page.get_by_role("searchbox", name="Rechercher une fiche").fill("energie")
     page.keyboard.press("Enter")
-    page.wait_for_selector("form[data-pret='oui']")
+    page.wait_for_function(
+        "() => document.getElementById('terreau-recherche-etat').textContent.includes('« energie »')"
+    )
     first = page.locator("#terreau-recherche-resultats li a").first
     assert first.inner_text() == "Résilience énergétique"
     first.click()

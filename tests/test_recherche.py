@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from terreau import search_index
+from terreau import finder, search_index
 from terreau.catalogue import build
-from terreau.plugin import TerreauPlugin, _lunr_files
+from terreau.plugin import _lunr_files
 
 QUERIES = [
     # (query, card that must come first)
@@ -30,25 +30,50 @@ QUERIES = [
 ]
 
 
+def site_data(site: Path, name: str) -> object:
+    """A data file of the built site, read back from its script wrapper."""
+    text = (site / "assets/terreau/recherche" / name).read_text("utf-8")
+    return (
+        json.loads(text.split("=", 1)[1].rsplit(";", 1)[0].replace("<\\/", "</"))
+        if text.startswith("window.")
+        else json.loads(text.split("]=", 1)[1].rsplit(";", 1)[0].replace("<\\/", "</"))
+    )
+
+
+class Built:
+    """The search data exactly as the browser gets it, queried from Python."""
+
+    def __init__(self, site: Path) -> None:
+        table = site_data(site, "facettes.js")
+        shards = [site_data(site, f"index-{k}.js") for k in range(len(table["tranches"]))]
+        self.index = search_index.ShardedIndex(table["tranches"], shards)
+        self.ids = [
+            Path(row[1]).stem
+            for k in range(-(-table["n"] // table["morceau"]))
+            for row in site_data(site, f"fiches-{k}.js")
+        ]
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        return [self.ids[pos] for pos, _ in self.index.search(text)[:limit]]
+
+
 @pytest.fixture(scope="module")
-def index() -> object:
-    catalogue = build(ROOT / "docs")
-    return search_index.build(catalogue, TerreauPlugin._labels)
+def index(site: Path) -> Built:
+    return Built(site)
 
 
 @pytest.mark.parametrize(("query", "expected"), QUERIES)
-def test_query_finds_the_expected_card_first(index: object, query: str, expected: str) -> None:
-    assert search_index.search(index, query)[0] == expected  # type: ignore[arg-type]
+def test_query_finds_the_expected_card_first(index: Built, query: str, expected: str) -> None:
+    assert index.search(query)[0] == expected
 
 
-def test_alimentaire_finds_alimentation(index: object) -> None:
-    found = search_index.search(index, "alimentaire")  # type: ignore[arg-type]
+def test_alimentaire_finds_alimentation(index: Built) -> None:
     # « Plus de protéines végétales à la cantine » says « alimentation », never « alimentaire ».
-    assert "proteines-vegetales-restauration-collective" in found
+    assert "proteines-vegetales-restauration-collective" in index.search("alimentaire")
 
 
-def test_stop_words_alone_find_nothing(index: object) -> None:
-    assert search_index.search(index, "le la des") == []  # type: ignore[arg-type]
+def test_stop_words_alone_find_nothing(index: Built) -> None:
+    assert index.search("le la des") == []
 
 
 def test_accents_are_folded_before_stemming() -> None:
@@ -76,13 +101,26 @@ def node_answers(site: Path, queries: list[str], words: list[str]) -> dict[str, 
     return json.loads(result.stdout)
 
 
-def test_lunr_js_ranks_like_python(site: Path, index: object) -> None:
+def test_lunr_js_ranks_like_python(site: Path, index: Built) -> None:
     queries = [q for q, _ in QUERIES]
     answers = node_answers(site, queries, [])["resultats"]
     for query, (_, expected), js in zip(queries, QUERIES, answers, strict=True):
-        python = search_index.search(index, query, limit=3)  # type: ignore[arg-type]
-        assert js[:1] == [expected], query
-        assert js[:3] == python, query
+        python = index.index.search(query)
+        assert [index.ids[pos] for pos, _ in js[:1]] == [expected], query
+        assert [pos for pos, _ in js] == [pos for pos, _ in python], query
+        assert [s for _, s in js] == pytest.approx([s for _, s in python], abs=1e-5), query
+
+
+def test_a_sharded_index_ranks_like_a_single_one(site: Path) -> None:
+    cards = finder.ordered(build(ROOT / "docs"))
+    serialized = search_index.build(cards, finder.labels).serialize()
+    whole = search_index.ShardedIndex(*search_index.split(serialized, 10**9))
+    starts, shards = search_index.split(serialized, 2_000)
+    assert len(shards) > 5
+    cut = search_index.ShardedIndex(starts, shards)
+    for query, _ in QUERIES:
+        # Shard scores are added, so the order may differ past the first results.
+        assert [p for p, _ in cut.search(query)][:2] == [p for p, _ in whole.search(query)][:2], query
 
 
 def test_lunr_js_and_python_analyse_every_word_of_the_corpus_alike(site: Path) -> None:

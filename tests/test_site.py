@@ -57,18 +57,22 @@ def test_feedback_page_links_to_the_card_it_used(site: Path) -> None:
 
 def test_search_files_are_served_with_the_site(site: Path) -> None:
     for name in (
-        "index.js",
-        "fiches.js",
         "moteur.js",
         "terreau.js",
+        "md-base.js",
         "lunr/lunr.js",
         "lunr/lunr.fr.min.js",
         "lunr/lunr.stemmer.support.min.js",
+        "recherche/facettes.js",
+        "recherche/index-0.js",
+        "recherche/fiches-0.js",
     ):
         assert (site / "assets/terreau" / name).stat().st_size > 0, name
-    index = (site / "assets/terreau/index.js").read_text("utf-8")
-    assert index.startswith("window.TERREAU_INDEX={")
-    assert '"stemmer-fr"' in index and '"terreau-plier"' in index
+    table = (site / "assets/terreau/recherche/facettes.js").read_text("utf-8")
+    assert table.startswith("window.TERREAU_FACETTES={")
+    shard = (site / "assets/terreau/recherche/index-0.js").read_text("utf-8")
+    assert shard.startswith("(window.TERREAU_TRANCHES=window.TERREAU_TRANCHES||{})[0]={")
+    assert '"stemmer-fr"' in shard and '"terreau-plier"' in shard
 
 
 def test_pages_load_nothing_from_another_host(site: Path) -> None:

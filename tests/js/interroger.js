@@ -1,5 +1,6 @@
-// Loads the built site's search index in lunr.js under node, exactly as the browser does,
-// and answers queries read as JSON from stdin: {"requetes": [...], "mots": [...]}.
+// Loads the built site's search data in lunr.js under node, exactly as the browser does
+// (facet table, every index shard, the engine), and answers queries read as JSON from stdin:
+// {"requetes": [...], "mots": [...]} → {"resultats": [[[position, score], ...], ...], "racines": [...]}.
 // Usage: node interroger.js SITE_DIR LUNR_JS STEMMER_SUPPORT_JS LUNR_FR_JS
 "use strict";
 const fs = require("fs");
@@ -13,14 +14,18 @@ require(frJs)(lunr);
 
 const sandbox = { window: {} };
 vm.createContext(sandbox);
-for (const file of ["moteur.js", "index.js"]) {
-  vm.runInContext(fs.readFileSync(path.join(siteDir, "assets/terreau", file), "utf8"), sandbox);
-}
-const engine = sandbox.window.TerreauMoteur(lunr, sandbox.window.TERREAU_INDEX);
+const run = (file) => vm.runInContext(fs.readFileSync(file, "utf8"), sandbox);
+run(path.join(siteDir, "assets/terreau/moteur.js"));
+const dataDir = path.join(siteDir, "assets/terreau/recherche");
+run(path.join(dataDir, "facettes.js"));
+const engine = sandbox.window.TerreauMoteur(lunr, sandbox.window.TERREAU_FACETTES);
+sandbox.window.TERREAU_FACETTES.tranches.forEach((_, k) => {
+  run(path.join(dataDir, `index-${k}.js`));
+  engine.addShard(k, sandbox.window.TERREAU_TRANCHES[k]);
+});
 
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
-const out = {
-  resultats: input.requetes.map((q) => engine.search(q).map((r) => r.ref)),
+process.stdout.write(JSON.stringify({
+  resultats: input.requetes.map((q) => engine.search(q)),
   racines: input.mots.map((w) => engine.analyse(w).join(" ")),
-};
-process.stdout.write(JSON.stringify(out));
+}));

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -16,10 +15,9 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import reference, sanitize, search_index
+from terreau import finder, reference, sanitize
 from terreau.catalogue import Catalogue, build
 from terreau.render import Renderer, environment
-from terreau.vocabulary import vocabulary
 
 log = get_plugin_logger(__name__)
 
@@ -79,31 +77,9 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for uri, title in [*LISTINGS.values(), REFERENCE]:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
-        index = search_index.build(self.catalogue, self._labels)
-        payload = {"index": index.serialize(), "vides": sorted(search_index.stop_words())}
-        files.append(
-            File.generated(
-                config, f"{ASSETS}/index.js", content=search_index.script("TERREAU_INDEX", payload)
-            )
-        )
-        cards = {
-            card.id: [card.meta.titre, card.url, vocabulary("type").label(card.kind), card.meta.resume]
-            for card in self.catalogue.cards.values()
-        }
-        files.append(
-            File.generated(
-                config, f"{ASSETS}/fiches.js", content=search_index.script("TERREAU_FICHES", cards)
-            )
-        )
+        for name, content in finder.files(self.catalogue).items():
+            files.append(File.generated(config, f"{ASSETS}/recherche/{name}", content=content))
         return files
-
-    @staticmethod
-    def _labels(card: Any) -> list[str]:
-        meta = card.meta
-        words = [vocabulary("type").label(card.kind)]
-        for vocab in ("besoins", "porteurs", "publics"):
-            words += [vocabulary(vocab).label(v) for v in getattr(meta, vocab, [])]
-        return words
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         card = self.catalogue.by_path(page.file.src_uri)
@@ -127,7 +103,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         if card is not None:
             return self.renderer.header(card) + html + self.renderer.footer(card)
         if src == self.config.page_recherche:
-            return html + self.renderer.finder(page.url)
+            return html + self.renderer.finder()
         if src == REFERENCE[0]:
             return html + self.renderer.env.get_template("reference.html").render(
                 reference.context(self.catalogue)

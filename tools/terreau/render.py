@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from terreau import finder
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
 from terreau.models import Action, Axe, Duree, Methode, Parcours, Retour, TailleGroupe
@@ -171,6 +172,7 @@ class Renderer:
                     "description": s.pourquoi,
                     "quand": s.quand,
                     "fiche": self.link(url, s.fiche),
+                    "outils": [],
                 }
                 for s in m.etapes
             ]
@@ -214,5 +216,25 @@ class Renderer:
                 found.setdefault(action.meta.objectif, []).append(self.link(card.url, action.id))
         return found
 
-    def finder(self, page_url: str) -> str:
-        return self.env.get_template("recherche.html").render(page_url=page_url)
+    def finder(self) -> str:
+        """The finder's form, with every facet value and its count over the whole commons."""
+        cards = list(self.catalogue.cards.values())
+        facets = []
+        for facet in finder.FACETS:
+            counts: dict[str, int] = {}
+            for card in cards:
+                for value in finder.facet_values(card, self.catalogue)[facet.id]:
+                    counts[value] = counts.get(value, 0) + 1
+            values = [
+                {"id": v, "label": label, "count": counts.get(v, 0)}
+                for v, label in finder.facet_choices(facet, self.catalogue)
+            ]
+            facets.append(
+                {
+                    "id": facet.id,
+                    "label": facet.label,
+                    "values": values,
+                    "open": facet.id in ("type", "besoins"),
+                }
+            )
+        return self.env.get_template("recherche.html").render(facets=facets)

@@ -15,6 +15,7 @@ assets/moteur.js): the exact stem first, then a shorter stem as a prefix so that
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -30,7 +31,6 @@ from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.query import Query
 
-from terreau.catalogue import Catalogue
 from terreau.loader import Card
 
 FIELDS = {"titre": 10, "mots": 4, "resume": 3, "texte": 1}
@@ -121,12 +121,12 @@ def _plain(markdown: str) -> str:
     return _MARKUP.sub(" ", markdown)
 
 
-def document(card: Card, labels: Iterable[str]) -> dict[str, Any]:
+def document(ref: str, card: Card, labels: Iterable[str]) -> dict[str, Any]:
     """The fields indexed for one card, already split into words."""
     meta = card.meta
     extra = [*getattr(meta, "mots_cles", []), *labels]
     return {
-        "id": card.id,
+        "ref": ref,
         "titre": words(meta.titre),
         "mots": words(" ".join(extra)),
         "resume": words(meta.resume),
@@ -134,45 +134,120 @@ def document(card: Card, labels: Iterable[str]) -> dict[str, Any]:
     }
 
 
-def build(catalogue: Catalogue, labels_of: Any) -> Index:
-    """Build the lunr index of every card; ``labels_of(card)`` adds facet labels as words."""
+def build(cards: list[Card], labels_of: Any) -> Index:
+    """The lunr index of ``cards``; a card's reference is its position in the list.
+
+    Positions rather than identifiers keep the index small (every posting repeats its
+    reference). ``labels_of(card)`` adds facet labels as words, so that « élus » finds the
+    cards carried by elected officials.
+    """
     builder = Builder()
     for _label, fn in PIPELINE:
         builder.pipeline.add(fn)
         builder.search_pipeline.add(fn)
-    builder.ref("id")
+    builder.ref("ref")
     for name, boost in FIELDS.items():
         builder.field(name, boost=boost)
-    for card in sorted(catalogue.cards.values(), key=lambda c: c.id):
-        builder.add(document(card, labels_of(card)), {"boost": KIND_BOOST[card.kind]})
+    for position, card in enumerate(cards):
+        builder.add(document(str(position), card, labels_of(card)), {"boost": KIND_BOOST[card.kind]})
     return builder.build()
 
 
-def search(index: Index, text: str, limit: int = 10) -> list[str]:
-    """Card identifiers best matching ``text``, best first (the browser's ranking)."""
-    clauses = query_clauses(text)
-    if not clauses:
-        return []
-    query = index.create_query()
-    for c in clauses:
-        query.term(
-            c.term,
-            use_pipeline=False,
-            boost=c.boost,
-            wildcard=Query.WILDCARD_TRAILING if c.prefix else Query.WILDCARD_NONE,
-            edit_distance=1 if c.typo else 0,
+def split(serialized: dict[str, Any], max_bytes: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """Cut a serialized lunr index into shards of whole term ranges.
+
+    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings, and
+    only where the first two letters of the term change, so that a prefix query of two
+    letters or more is answered by one shard. Each shard is a complete lunr index (its own
+    term numbering, the field vectors restricted to its terms): the browser loads only the
+    shards a query needs. Returns the first term of each shard, and the shards.
+    """
+    inverted = serialized["invertedIndex"]
+    groups: list[list[Any]] = [[]]
+    size = 0
+    for entry in inverted:
+        term = entry[0]
+        if groups[-1] and size >= max_bytes and term[:2] != groups[-1][-1][0][:2]:
+            groups.append([])
+            size = 0
+        groups[-1].append(entry)
+        size += len(json.dumps(entry, separators=(",", ":")))
+    shard_of_term: dict[int, tuple[int, int]] = {}
+    for shard, group in enumerate(groups):
+        for local, entry in enumerate(group):
+            shard_of_term[entry[1]["_index"]] = (shard, local)
+    vectors: list[list[Any]] = [[] for _ in groups]
+    for field_ref, values in serialized["fieldVectors"]:
+        parts: list[list[tuple[int, float]]] = [[] for _ in groups]
+        for i in range(0, len(values), 2):
+            shard, local = shard_of_term[values[i]]
+            parts[shard].append((local, values[i + 1]))
+        for shard, part in enumerate(parts):
+            if part:
+                # lunr's vectors must be sorted by term number (it merges them in order).
+                flat = [x for pair in sorted(part) for x in pair]
+                vectors[shard].append([field_ref, flat])
+    shards = []
+    for shard, group in enumerate(groups):
+        renumbered = [[term, {**postings, "_index": local}] for local, (term, postings) in enumerate(group)]
+        shards.append(
+            {
+                "version": serialized["version"],
+                "fields": serialized["fields"],
+                "fieldVectors": vectors[shard],
+                "invertedIndex": renumbered,
+                "pipeline": serialized["pipeline"],
+            }
         )
-    return [r["ref"] for r in index.query(query)[:limit]]
+    starts = [group[0][0] if group else "" for group in groups]
+    starts[0] = ""
+    return starts, shards
 
 
-def serialize(index: Index) -> str:
-    """Deterministic, compact JSON of the index (what lunr.js's Index.load reads)."""
-    return json.dumps(index.serialize(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def shard_of(starts: list[str], term: str) -> int:
+    """The shard holding ``term``: the last one whose first term sorts before it."""
+    return max(0, bisect.bisect_right(starts, term) - 1)
 
 
-def script(variable: str, payload: Any) -> str:
-    """Data as a script that sets a global: loads over file:// where fetch() cannot."""
+class ShardedIndex:
+    """The shards the browser downloads, queried the same way (see assets/moteur.js)."""
+
+    def __init__(self, starts: list[str], shards: list[dict[str, Any]]) -> None:
+        self.starts = starts
+        self.shards = [Index.load(s) for s in shards]
+
+    def search(self, text: str) -> list[tuple[int, float]]:
+        """(position, score) of matching cards, best first; ties by position."""
+        by_shard: dict[int, list[Clause]] = {}
+        for clause in query_clauses(text):
+            by_shard.setdefault(shard_of(self.starts, clause.term), []).append(clause)
+        scores: dict[int, float] = {}
+        for shard, clauses in sorted(by_shard.items()):
+            index = self.shards[shard]
+            query = index.create_query()
+            for c in clauses:
+                query.term(
+                    c.term,
+                    use_pipeline=False,
+                    boost=c.boost,
+                    wildcard=Query.WILDCARD_TRAILING if c.prefix else Query.WILDCARD_NONE,
+                    edit_distance=1 if c.typo else 0,
+                )
+            for result in index.query(query):
+                ref = int(result["ref"])
+                scores[ref] = scores.get(ref, 0.0) + result["score"]
+        # Rounded so that Python and JavaScript floats rank identically.
+        return sorted(((r, round(s, 6)) for r, s in scores.items()), key=lambda rs: (-rs[1], rs[0]))
+
+
+def script(variable: str, payload: Any, key: int | None = None) -> str:
+    """Data as a script that sets a global (or one entry of a global registry).
+
+    Scripts rather than JSON read with fetch(): they also load over file://.
+    """
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # "</" inside a string must not close a script element if the file is ever inlined.
     body = body.replace("</", "<\\/")
-    return f"window.{variable}={body};\n"
+    if key is None:
+        return f"window.{variable}={body};\n"
+    return f"(window.{variable}=window.{variable}||{{}})[{key}]={body};\n"

@@ -4,6 +4,8 @@
  * and digits, French stop words, accents folded, then the Snowball French stemmer of
  * lunr.fr; a query asks for the exact stem (boost 10), a shorter stem as a prefix
  * (boost 2, or the stem itself for short terms, boost 3) and a one-letter typo (boost 1).
+ * The index comes in shards of whole term ranges: each clause goes to the shard holding its
+ * term, the scores of a card are added across shards, ties go to the earlier position.
  * Usable from the browser (window.TerreauMoteur) and from node (tests).
  */
 (function (root) {
@@ -21,7 +23,8 @@
       return stop[fold(token.toString())] ? undefined : token;
     }, "terreau-vides");
     lunr.Pipeline.registerFunction(function (token) { return token.update(fold); }, "terreau-plier");
-    var index = lunr.Index.load(data.index);
+    var starts = data.tranches;
+    var loaded = {};
 
     function analyse(text) {
       var words = text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
@@ -35,23 +38,67 @@
       return terms;
     }
 
-    function search(text) {
-      var terms = analyse(text);
-      if (!terms.length) return [];
-      var TRAILING = lunr.Query.wildcard.TRAILING;
-      return index.query(function (q) {
-        terms.forEach(function (t) {
-          q.term(t, { usePipeline: false, boost: 10 });
-          if (t.length >= 6) {
-            q.term(t.slice(0, Math.max(5, t.length - 3)), { usePipeline: false, boost: 2, wildcard: TRAILING });
-          } else if (t.length >= 3) {
-            q.term(t, { usePipeline: false, boost: 3, wildcard: TRAILING });
-          }
-          if (t.length >= 5) q.term(t, { usePipeline: false, boost: 1, editDistance: 1 });
-        });
-      });
+    function shardOf(term) {
+      var lo = 0, hi = starts.length;  // last start <= term, as Python's bisect_right - 1
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (term < starts[mid]) hi = mid; else lo = mid + 1;
+      }
+      return Math.max(0, lo - 1);
     }
 
-    return { analyse: analyse, search: search, fold: fold };
+    function clauses(text) {
+      var out = [];
+      analyse(text).forEach(function (t) {
+        out.push({ term: t, boost: 10 });
+        if (t.length >= 6) {
+          out.push({ term: t.slice(0, Math.max(5, t.length - 3)), boost: 2, prefix: true });
+        } else if (t.length >= 3) {
+          out.push({ term: t, boost: 3, prefix: true });
+        }
+        if (t.length >= 5) out.push({ term: t, boost: 1, typo: true });
+      });
+      out.forEach(function (c) { c.shard = shardOf(c.term); });
+      return out;
+    }
+
+    function shardsFor(text) {
+      var needed = [];
+      clauses(text).forEach(function (c) { if (needed.indexOf(c.shard) < 0) needed.push(c.shard); });
+      return needed.sort(function (a, b) { return a - b; });
+    }
+
+    function addShard(k, serialized) {
+      if (!loaded[k]) loaded[k] = lunr.Index.load(serialized);
+    }
+
+    /* [[position, score], ...] best first; every shard the query needs must be added. */
+    function search(text) {
+      var byShard = {};
+      clauses(text).forEach(function (c) { (byShard[c.shard] = byShard[c.shard] || []).push(c); });
+      var scores = {};
+      Object.keys(byShard).sort(function (a, b) { return a - b; }).forEach(function (k) {
+        var index = loaded[k];
+        if (!index) throw new Error("tranche d'index non chargée : " + k);
+        index.query(function (q) {
+          byShard[k].forEach(function (c) {
+            var options = { usePipeline: false, boost: c.boost };
+            if (c.prefix) options.wildcard = lunr.Query.wildcard.TRAILING;
+            // Only when wanted: lunr.js takes any clause with an editDistance (even 0) as
+            // fuzzy, and a fuzzy clause ignores its wildcard.
+            if (c.typo) options.editDistance = 1;
+            q.term(c.term, options);
+          });
+        }).forEach(function (r) {
+          scores[r.ref] = (scores[r.ref] || 0) + r.score;
+        });
+      });
+      return Object.keys(scores).map(function (ref) {
+        return [Number(ref), Math.round(scores[ref] * 1e6) / 1e6];
+      }).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    }
+
+    return { analyse: analyse, clauses: clauses, shardsFor: shardsFor, addShard: addShard,
+      search: search, fold: fold };
   };
 })(typeof window !== "undefined" ? window : globalThis);

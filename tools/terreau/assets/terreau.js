@@ -1,8 +1,10 @@
-/* Terreau: the search page. Loads lunr.js, the engine and the index only when it opens.
+/* Terreau: the finder (search page). Loads lunr.js, the engine and the facet table when the
+ * page opens, then only the index shards a query needs and the card chunks it shows.
  *
- * Data files are scripts, not JSON read with fetch(), so that search also works from a
- * folder opened over file://. Without JavaScript the page says so; the header's search
- * form still leads here.
+ * Data files are scripts, not JSON read with fetch(), so that everything also works from
+ * a folder opened over file://. The state (query and ticked facets) lives in the address,
+ * as repeated parameters (?q=…&besoins=mobiliser&besoins=agir), which is also what the
+ * form sends without JavaScript.
  */
 (function () {
   "use strict";
@@ -12,31 +14,114 @@
 
   var me = document.currentScript || document.querySelector("script[src*='assets/terreau/terreau.js']");
   var base = me.src.replace(/assets\/terreau\/terreau\.js.*$/, "");
+  var data = base + "assets/terreau/recherche/";
   var input = document.getElementById("terreau-recherche-champ");
   var status = document.getElementById("terreau-recherche-etat");
   var list = document.getElementById("terreau-recherche-resultats");
+  var more = document.getElementById("terreau-plus");
+  var PAGE = 20;
   var engine = null;
-  var cards = null;
+  var table = null;
+  var shown = PAGE;
+  var pending = {};
+  var run = 0;
 
   function load(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = base + src;
-      s.onload = resolve;
-      s.onerror = function () { reject(new Error(src)); };
-      document.head.appendChild(s);
+    if (!pending[src]) {
+      pending[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error(src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return pending[src];
+  }
+
+  function checked() {
+    var state = {};
+    table.facettes.forEach(function (f) {
+      state[f.id] = [].slice.call(form.querySelectorAll("input[name='" + f.id + "']:checked"))
+        .map(function (box) { return box.value; });
+    });
+    return state;
+  }
+
+  function masks(state) {
+    var out = {};
+    table.facettes.forEach(function (f) {
+      var mask = 0;
+      f.valeurs.forEach(function (v, i) { if (state[f.id].indexOf(v[0]) >= 0) mask |= 1 << i; });
+      out[f.id] = mask;
+    });
+    return out;
+  }
+
+  function passes(pos, mask, except) {
+    for (var i = 0; i < table.facettes.length; i++) {
+      var f = table.facettes[i];
+      if (f.id !== except && mask[f.id] && !(f.codes[pos] & mask[f.id])) return false;
+    }
+    return true;
+  }
+
+  function matches(text) {
+    if (!text.trim()) {
+      var all = [];
+      for (var i = 0; i < table.n; i++) all.push(i);
+      return Promise.resolve(all);
+    }
+    var shards = engine.shardsFor(text);
+    return Promise.all(shards.map(function (k) { return load(data + "index-" + k + ".js"); }))
+      .then(function () {
+        shards.forEach(function (k) { engine.addShard(k, window.TERREAU_TRANCHES[k]); });
+        return engine.search(text).map(function (r) { return r[0]; });
+      });
+  }
+
+  function cardsAt(positions) {
+    var chunks = [];
+    positions.forEach(function (p) {
+      var k = Math.floor(p / table.morceau);
+      if (chunks.indexOf(k) < 0) chunks.push(k);
+    });
+    return Promise.all(chunks.map(function (k) { return load(data + "fiches-" + k + ".js"); }))
+      .then(function () {
+        return positions.map(function (p) {
+          return window.TERREAU_FICHES[Math.floor(p / table.morceau)][p % table.morceau];
+        });
+      });
+  }
+
+  function updateCounts(found, mask) {
+    table.facettes.forEach(function (f) {
+      var counts = f.valeurs.map(function () { return 0; });
+      found.forEach(function (pos) {
+        if (!passes(pos, mask, f.id)) return;
+        var code = f.codes[pos];
+        for (var i = 0; i < counts.length; i++) if (code & (1 << i)) counts[i]++;
+      });
+      f.valeurs.forEach(function (v, i) {
+        var span = form.querySelector(".terreau-compte[data-facette='" + f.id + "'][data-valeur='" + v[0] + "']");
+        if (span) span.textContent = "(" + counts[i] + ")";
+      });
     });
   }
 
-  function show(text) {
+  function remember(text, state) {
+    var params = new URLSearchParams();
+    if (text) params.set("q", text);
+    table.facettes.forEach(function (f) { state[f.id].forEach(function (v) { params.append(f.id, v); }); });
+    var query = params.toString();
+    try {
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    } catch (e) { /* some browsers refuse it over file:// */ }
+  }
+
+  function render(rows, total, text) {
     list.textContent = "";
-    if (!text.trim()) { status.textContent = ""; return; }
-    var results = engine.search(text).slice(0, 20);
-    status.textContent = results.length === 0
-      ? "Aucune fiche ne correspond à « " + text + " »."
-      : results.length + (results.length > 1 ? " fiches trouvées" : " fiche trouvée") + " pour « " + text + " ».";
-    results.forEach(function (r) {
-      var c = cards[r.ref];
+    rows.forEach(function (c) {
       var li = document.createElement("li");
       li.className = "terreau-resultat";
       var kind = document.createElement("span");
@@ -53,31 +138,65 @@
       li.appendChild(p);
       list.appendChild(li);
     });
+    var what = total > 1 ? total + " fiches" : total + " fiche";
+    status.textContent = total === 0
+      ? "Aucune fiche ne correspond" + (text ? " à « " + text + " »" : "") + ". Retirez un filtre ou essayez un autre mot."
+      : what + (text ? " pour « " + text + " »" : "") + (rows.length < total ? ", " + rows.length + " affichées." : ".");
+    more.hidden = rows.length >= total;
   }
 
-  function remember(text) {
-    var url = new URL(window.location.href);
-    if (text) url.searchParams.set("q", text); else url.searchParams.delete("q");
-    try { window.history.replaceState(null, "", url.toString()); } catch (e) { /* file:// */ }
+  function update() {
+    var mine = ++run;
+    var text = input.value;
+    var state = checked();
+    var mask = masks(state);
+    remember(text, state);
+    return matches(text).then(function (found) {
+      if (mine !== run) return null;
+      updateCounts(found, mask);
+      var kept = found.filter(function (pos) { return passes(pos, mask, null); });
+      return cardsAt(kept.slice(0, shown)).then(function (rows) {
+        if (mine === run) {
+          render(rows, kept.length, text);
+          form.setAttribute("data-pret", "oui");
+        }
+      });
+    }).catch(function () {
+      status.textContent = "La recherche n'a pas pu se charger. Parcourez les fiches depuis le menu.";
+    });
   }
 
+  function restore() {
+    var params = new URLSearchParams(window.location.search);
+    input.value = params.get("q") || "";
+    form.querySelectorAll(".terreau-facette input[type=checkbox]").forEach(function (box) {
+      box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
+      if (box.checked) box.closest("details").open = true;
+    });
+  }
+
+  var timer = null;
   status.textContent = "Chargement de la recherche…";
-  load("assets/terreau/lunr/lunr.js")
-    .then(function () { return load("assets/terreau/lunr/lunr.stemmer.support.min.js"); })
-    .then(function () { return load("assets/terreau/lunr/lunr.fr.min.js"); })
+  document.documentElement.classList.add("terreau-js");
+  Promise.all([load(base + "assets/terreau/lunr/lunr.js"), load(data + "facettes.js")])
+    .then(function () { return load(base + "assets/terreau/lunr/lunr.stemmer.support.min.js"); })
+    .then(function () { return load(base + "assets/terreau/lunr/lunr.fr.min.js"); })
+    .then(function () { return load(base + "assets/terreau/moteur.js"); })
     .then(function () {
-      return Promise.all([load("assets/terreau/moteur.js"), load("assets/terreau/index.js"),
-        load("assets/terreau/fiches.js")]);
-    })
-    .then(function () {
-      engine = window.TerreauMoteur(window.lunr, window.TERREAU_INDEX);
-      cards = window.TERREAU_FICHES;
-      form.setAttribute("data-pret", "oui");
-      var initial = new URL(window.location.href).searchParams.get("q") || "";
-      if (initial) input.value = initial;
-      show(input.value);
-      input.addEventListener("input", function () { show(input.value); remember(input.value); });
-      form.addEventListener("submit", function (e) { e.preventDefault(); show(input.value); remember(input.value); });
+      table = window.TERREAU_FACETTES;
+      engine = window.TerreauMoteur(window.lunr, table);
+      restore();
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        shown = PAGE;
+        timer = setTimeout(update, 120);
+      });
+      form.addEventListener("change", function (e) {
+        if (e.target.type === "checkbox") { shown = PAGE; update(); }
+      });
+      form.addEventListener("submit", function (e) { e.preventDefault(); shown = PAGE; update(); });
+      more.addEventListener("click", function () { shown += PAGE; update(); });
+      return update();
     })
     .catch(function () {
       status.textContent = "La recherche n'a pas pu se charger. Parcourez les fiches depuis le menu.";
