@@ -21,7 +21,15 @@ from terreau.vocabulary import vocabulary
 
 CHUNK = 100  # cards per metadata chunk
 SHARD_BYTES = 60_000  # postings per index shard, before compression
-DAYS = {"heure": 1 / 24, "demi-journee": 0.5, "jour": 1, "semaine": 7, "mois": 30, "an": 365}
+DAYS = {
+    "minute": 1 / 1440,
+    "heure": 1 / 24,
+    "demi-journee": 0.5,
+    "jour": 1,
+    "semaine": 7,
+    "mois": 30,
+    "an": 365,
+}
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def _int_as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-TexteLibre = Annotated[str, BeforeValidator(_int_as_text)]
+TexteLibre = Annotated[str, BeforeValidator(_int_as_text, json_schema_input_type=str | int)]
 Texte = Annotated[TexteLibre, Field(min_length=1)]
 Ref = Annotated[
     str,

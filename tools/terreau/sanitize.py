@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
-_TAGS = (set(nh3.ALLOWED_TAGS) - {"map", "area"}) | {"input"}
+_TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
 _ATTRIBUTES["*"] = {"id", "class", "title", "lang"}
 _ATTRIBUTES["img"] = {"src", "alt", "width", "height"}
-# Task lists render disabled checkboxes; "type" is restricted to checkbox below.
-_ATTRIBUTES["input"] = {"checked", "disabled"}
-_VALUES = {"input": {"type": {"checkbox"}}}
+# Task lists (« - [ ] ») become printed boxes: a form control without a label would fail
+# accessibility checks, and a box on paper is what a facilitator wants.
+_CHECKBOX = re.compile(r"<input\b[^>]*\btype=[\"']?checkbox[^>]*>", re.IGNORECASE)
+
+
+def _box(match: re.Match[str]) -> str:
+    ticked = re.search(r"\bchecked\b", match.group(0), re.IGNORECASE)
+    return f'<span class="case-a-cocher">{"☑" if ticked else "☐"}</span> '
 
 
 # Identifiers and classes the site's own scripts and theme rely on: contributed HTML may not
@@ -31,12 +38,11 @@ def _keep(tag: str, attribute: str, value: str) -> str | None:
 def clean(html: str) -> str:
     """Remove scripts, event handlers, styles, frames, forms and unsafe URLs from ``html``."""
     return nh3.clean(
-        html,
+        _CHECKBOX.sub(_box, html),
         tags=_TAGS,
         clean_content_tags={"script", "style", "noscript", "template"},
         attributes=_ATTRIBUTES,
         attribute_filter=_keep,
-        tag_attribute_values=_VALUES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -3,8 +3,8 @@
 Text goes through the same steps on both sides, under the same pipeline labels:
 split into words (letters and digits), drop French stop words (``terreau-vides``),
 fold accents and ligatures (``terreau-plier``: « Énergie » → « energie »), then the
-French Snowball stemmer (``stemmer-fr``: lunr.fr.js in the browser, the Snowball
-project's own Python port here; they agree word for word, which a test checks).
+French Snowball stemmer (``stemmer-fr``: lunr.fr.js in the browser, NLTK's here;
+they agree word for word, which a test checks on the whole corpus).
 Folding comes before stemming so that a word typed with or without its accents
 reaches the stemmer identically.
 
@@ -25,11 +25,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import snowballstemmer
 from lunr.builder import Builder
 from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.query import Query
+from nltk.stem.snowball import FrenchStemmer
 
 from terreau.loader import Card
 
@@ -59,12 +59,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
-_stemmer = snowballstemmer.stemmer("french")
+_stemmer = FrenchStemmer()
 
 
 @cache
 def stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer.stem(word))
 
 
 def _stop(token: Any, i: int | None = None, tokens: Any = None) -> Any:
@@ -81,6 +81,8 @@ def _stem(token: Any, i: int | None = None, tokens: Any = None) -> Any:
 
 PIPELINE = (("terreau-vides", _stop), ("terreau-plier", _fold), ("stemmer-fr", _stem))
 for _label, _fn in PIPELINE:
+    # lunr registers its own "stemmer-fr" when NLTK is installed; ours replaces it quietly.
+    Pipeline.registered_functions.pop(_label, None)
     Pipeline.register_function(_fn, _label)
 
 

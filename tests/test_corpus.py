@@ -1,0 +1,75 @@
+"""The commons itself: minimum counts per kind and per axis, and sources where facts are claimed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from conftest import ROOT
+from terreau.catalogue import Catalogue, build
+
+MINIMUMS = {"methode": 20, "outil": 40, "action": 60, "retour": 12, "parcours": 5, "axe": 5}
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return build(ROOT / "docs")
+
+
+def test_the_corpus_validates(catalogue: Catalogue) -> None:
+    assert catalogue.problems == []
+
+
+@pytest.mark.parametrize(("kind", "minimum"), sorted(MINIMUMS.items()))
+def test_minimum_count_per_kind(catalogue: Catalogue, kind: str, minimum: int) -> None:
+    assert len(catalogue.of_kind(kind)) >= minimum
+
+
+def test_at_least_ten_actions_per_axis_in_every_orientation(catalogue: Catalogue) -> None:
+    per_axis = Counter(a.meta.axe for a in catalogue.of_kind("action"))
+    per_orientation = Counter(a.meta.orientation for a in catalogue.of_kind("action"))
+    for axe in catalogue.of_kind("axe"):
+        assert per_axis[axe.id] >= 10, axe.id
+        assert 3 <= len(axe.meta.orientations) <= 5, axe.id
+        for orientation in axe.meta.orientations:
+            assert 2 <= len(orientation.objectifs) <= 4, orientation.id
+            assert per_orientation[orientation.id] >= 1, orientation.id
+
+
+def test_the_first_methods_are_there(catalogue: Catalogue) -> None:
+    for card_id in (
+        "enquete-collective",
+        "exposition-evolutive",
+        "porte-a-porte-des-besoins",
+        "residence-courte-intensive",
+        "residence-longue-immersive",
+        "diagnostic-partage",
+        "instance-participative-transition",
+        "atelier-sensibilisation-climat",
+        "mise-en-recit-podcast",
+        "balade-sensible",
+        "auto-evaluation-capitalisation",
+    ):
+        assert catalogue.cards[card_id].kind == "methode", card_id
+
+
+def test_every_method_step_list_uses_tool_sheets(catalogue: Catalogue) -> None:
+    for method in catalogue.of_kind("methode"):
+        assert any(step.outils for step in method.meta.etapes), method.id
+
+
+def test_every_feedback_record_and_example_has_a_source(catalogue: Catalogue) -> None:
+    for record in catalogue.of_kind("retour"):
+        assert record.meta.sources, record.id
+        assert record.meta.grille is None, f"{record.id} : personne n'a rempli de grille"
+    for action in catalogue.of_kind("action"):
+        for example in action.meta.exemples:
+            assert example.source.titre, action.id
+
+
+def test_practical_cards_fill_what_users_filter_on(catalogue: Catalogue) -> None:
+    for kind in ("methode", "outil", "action"):
+        for card in catalogue.of_kind(kind):
+            m = card.meta
+            assert m.besoins and m.porteurs and m.publics and m.communes, card.id
+            assert len(m.resume) <= 400 and m.compostabilite, card.id
