@@ -128,7 +128,8 @@ def test_site_works_from_a_folder_over_file(site: Path, page) -> None:  # type: 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((site / "index.html").as_uri())
-    page.get_by_role("link", name="enquête collective").first.click()
+    page.get_by_role("link", name="Toutes les méthodes").click()
+    page.get_by_role("link", name="Enquête collective", exact=True).first.click()
     assert page.locator("h1").inner_text() == "Enquête collective"
     page.get_by_role("searchbox", name="Rechercher une fiche").fill("energie")
     page.keyboard.press("Enter")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from importlib import resources
@@ -116,7 +117,9 @@ def test_accents_are_folded_before_stemming() -> None:
     assert search_index.analyse("Œuvre") == search_index.analyse("oeuvre")
 
 
-def node_answers(site: Path, queries: list[str], words: list[str]) -> dict[str, list]:
+def node_answers(
+    site: Path, queries: list[str], words: list[str], advice: list[dict] | None = None
+) -> dict[str, list]:
     lunr = _lunr_files()
     result = subprocess.run(
         [
@@ -127,7 +130,7 @@ def node_answers(site: Path, queries: list[str], words: list[str]) -> dict[str, 
             str(lunr["lunr.stemmer.support.min.js"]),
             str(lunr["lunr.fr.min.js"]),
         ],
-        input=json.dumps({"requetes": queries, "mots": words}),
+        input=json.dumps({"requetes": queries, "mots": words, "conseils": advice or []}),
         capture_output=True,
         text=True,
         check=True,
@@ -173,3 +176,33 @@ def test_lunr_js_comes_from_installed_packages() -> None:
     files = _lunr_files()
     assert str(files["lunr.js"]).startswith(str(resources.files("mkdocs")))
     assert str(files["lunr.fr.min.js"]).startswith(str(resources.files("material")))
+
+
+QUESTIONS = [
+    finder.Question(besoin, taille, porteur, duree, cout)
+    for besoin in ("mobiliser", "comprendre", "se-projeter", "decider-ensemble", "agir", "evaluer")
+    for taille, porteur, duree, cout in [
+        (None, None, None, None),
+        ("500-2000", None, None, None),
+        ("moins-500", "elus", None, "faible"),
+        ("2000-10000", "association", "semestre", "nul"),
+        ("500-2000", "collectif-habitants", "journee", None),
+    ]
+]
+
+
+def test_the_home_page_advice_is_the_same_in_python_and_javascript(site: Path) -> None:
+    catalogue = build(ROOT / "docs")
+    asked = [dataclasses.asdict(q) for q in QUESTIONS]
+    answers = node_answers(site, [], [], asked)["conseils"]
+    for question, js in zip(QUESTIONS, answers, strict=True):
+        cards, route = finder.suggest(catalogue, question)
+        assert js["cartes"] == [[s.card.id, s.reasons] for s in cards], question
+        assert js["parcours"] == ([route.card.id, route.reasons] if route else None), question
+
+
+def test_a_mayor_who_wants_to_mobilise_a_village_gets_the_surveys_and_a_parcours() -> None:
+    cards, route = finder.suggest(build(ROOT / "docs"), finder.Question("mobiliser", "500-2000"))
+    ids = [s.card.id for s in cards]
+    assert "enquete-collective" in ids and "porte-a-porte-des-besoins" in ids
+    assert route is not None and route.card.id == "demarrer-moins-de-1000-habitants"

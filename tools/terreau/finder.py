@@ -144,11 +144,21 @@ def facet_table(cards: list[Card], catalogue: Catalogue) -> dict[str, Any]:
             codes.append(mask)
         facets.append({"id": facet.id, "libelle": facet.label, "valeurs": choices, "codes": codes})
     proof = evidence(catalogue)
+    position = {c.id: i for i, c in enumerate(cards)}
+    needs = list(vocabulary("besoins").terms)
     return {
         "n": len(cards),
         "morceau": CHUNK,
         "facettes": facets,
         "retours": [proof[c.id].count for c in cards],
+        # For « Par où commencer ? »: each card's main need (listed first), and the parcours.
+        "besoin1": [
+            needs.index(c.meta.besoins[0]) if getattr(c.meta, "besoins", None) else -1 for c in cards
+        ],
+        "parcours": [
+            [position[p.id], [position[s.fiche] for s in p.meta.etapes]]
+            for p in catalogue.of_kind("parcours")
+        ],
     }
 
 
@@ -187,3 +197,121 @@ def files(catalogue: Catalogue) -> dict[str, str]:
     for k, chunk in enumerate(chunks(cards)):
         out[f"fiches-{k}.js"] = search_index.script("TERREAU_FICHES", chunk, key=k)
     return out
+
+
+# --- « Par où commencer ? » ---------------------------------------------------------------
+
+NEEDS = [
+    ("mobiliser", "Mobiliser les habitants"),
+    ("comprendre", "Comprendre le territoire"),
+    ("se-projeter", "Se projeter"),
+    ("decider-ensemble", "Décider ensemble"),
+    ("agir", "Agir sur un axe"),
+    ("evaluer", "Évaluer une démarche"),
+]
+ORDER = {
+    "cout": ["nul", "faible", "moyen", "eleve"],
+    "duree": ["journee", "mois", "semestre", "long"],
+    "maturite": ["idee", "experimente", "eprouve"],
+    "difficulte": ["exigeante", "moyenne", "facile"],
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a visitor answers on the home page; None means « peu importe »."""
+
+    besoin: str
+    taille: str | None = None
+    porteur: str | None = None
+    duree: str | None = None  # the longest duration class acceptable
+    cout: str | None = None  # the highest cost acceptable
+
+
+@dataclass
+class Suggestion:
+    card: Card
+    score: int
+    reasons: list[str]
+
+
+def _score(
+    card: Card, q: Question, values: dict[str, list[str]], proofs: int, routes: list[str]
+) -> Suggestion | None:
+    """Score one card for a question (assets/terreau.js scores the same way)."""
+    if q.besoin not in values["besoins"]:
+        return None
+    if q.cout and values["cout"] and ORDER["cout"].index(values["cout"][0]) > ORDER["cout"].index(q.cout):
+        return None
+    if (
+        q.duree
+        and values["duree"]
+        and (ORDER["duree"].index(values["duree"][0]) > ORDER["duree"].index(q.duree))
+    ):
+        return None
+    reasons = [f"répond au besoin « {vocabulary('besoins').label(q.besoin)} »"]
+    # Contributors list a card's main need first.
+    score = 12 if values["besoins"][0] == q.besoin else 10
+    if q.taille and q.taille in values["communes"]:
+        # A card meant for a few sizes of commune fits better than one meant for all.
+        score += 3 + (2 if len(values["communes"]) <= 2 else 0)
+        reasons.append(f"convient aux communes « {vocabulary('taille_commune').label(q.taille)} »")
+    if q.porteur and q.porteur in values["porteurs"]:
+        score += 3
+        reasons.append(f"peut être portée par : {vocabulary('porteurs').label(q.porteur).lower()}")
+    if values["cout"]:
+        # To start, the cheaper and simpler the better.
+        score += 2 * (3 - ORDER["cout"].index(values["cout"][0]))
+        reasons.append(vocabulary("cout").label(values["cout"][0]).lower())
+    if values["difficulte"]:
+        score += ORDER["difficulte"].index(values["difficulte"][0])
+    maturity = ORDER["maturite"].index(values["maturite"][0]) if values["maturite"] else 0
+    score += maturity
+    if maturity == 2:
+        reasons.append("éprouvée sur le terrain")
+    score += min(proofs, 3)
+    if proofs:
+        reasons.append(f"{proofs} retour{'s' if proofs > 1 else ''} d'expérience")
+    if routes:
+        # A card that parcours for this need go through is a good first step.
+        score += 2 * len(routes)
+        reasons.append("étape du parcours « " + routes[0] + " »")
+    if card.kind == "methode":
+        score += 2
+    return Suggestion(card, score, reasons)
+
+
+def suggest(catalogue: Catalogue, q: Question, limit: int = 3) -> tuple[list[Suggestion], Suggestion | None]:
+    """A few cards (methods first) and one parcours for a question, each with its reasons."""
+    proof = evidence(catalogue)
+    sizes = list(vocabulary("taille_commune").terms)
+    fitting = [
+        p
+        for p in catalogue.of_kind("parcours")
+        if q.besoin in p.meta.besoins and (not q.taille or q.taille in p.meta.communes)
+    ]
+    cards = ordered(catalogue)
+    position = {c.id: i for i, c in enumerate(cards)}
+    steps_of: dict[str, list[str]] = {}
+    for p in sorted(fitting, key=lambda p: position[p.id]):
+        for step in p.meta.etapes:
+            steps_of.setdefault(step.fiche, []).append(p.meta.titre)
+    scored: list[Suggestion] = []
+    routes: list[Suggestion] = []
+    for card in cards:
+        if card.kind not in ("methode", "outil", "parcours"):
+            continue
+        values = facet_values(card, catalogue)
+        found = _score(card, q, values, proof[card.id].count, steps_of.get(card.id, []))
+        if found is None:
+            continue
+        if card.kind == "parcours":
+            # At equal score, the parcours meant for the smallest communes comes first.
+            largest = max((sizes.index(s) for s in card.meta.communes), default=len(sizes))
+            found.score = found.score * 10 - largest
+            routes.append(found)
+        else:
+            scored.append(found)
+    scored.sort(key=lambda s: -s.score)  # stable: ties stay in alphabetical order
+    routes.sort(key=lambda s: -s.score)
+    return scored[:limit], (routes[0] if routes else None)

@@ -252,7 +252,9 @@ Mois = Annotated[TexteLibre, Field(pattern=PERIODE)]
 
 class Periode(Strict):
     debut: Mois = Field(description="Début : année (AAAA) ou mois (AAAA-MM).")
-    fin: Mois | None = Field(None, description="Fin : année ou mois ; vide si la démarche continue.")
+    fin: Mois | None = Field(
+        None, description="Fin : année ou mois ; vide si la démarche continue ou si sa fin n'est pas connue."
+    )
 
 
 def _criterion(term: str) -> Any:

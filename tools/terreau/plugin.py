@@ -74,7 +74,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             )
         for name, path in _lunr_files().items():
             files.append(File.generated(config, f"{ASSETS}/lunr/{name}", abs_src_path=str(path)))
-        for uri, title in [*LISTINGS.values(), REFERENCE]:
+        needs = [(f"trouver/{need}.md", f"{label} : par où commencer ?") for need, label in finder.NEEDS]
+        for uri, title in [*LISTINGS.values(), REFERENCE, *needs]:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
         for name, content in finder.files(self.catalogue).items():
@@ -104,6 +105,10 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             return self.renderer.header(card) + html + self.renderer.footer(card)
         if src == self.config.page_recherche:
             return html + self.renderer.finder()
+        if src == "index.md":
+            return html + self.renderer.depart(page.url)
+        if src.startswith("trouver/") and src[8:-3] in dict(finder.NEEDS):
+            return html + self.renderer.trouver(src[8:-3], page.url)
         if src == REFERENCE[0]:
             return html + self.renderer.env.get_template("reference.html").render(
                 reference.context(self.catalogue)

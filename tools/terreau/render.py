@@ -17,7 +17,7 @@ import jinja2
 from terreau import finder
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
-from terreau.models import Action, Axe, Duree, Methode, Parcours, Retour, TailleGroupe
+from terreau.models import Action, Axe, Duree, Methode, Parcours, Periode, Retour, TailleGroupe
 from terreau.vocabulary import vocabulary
 
 
@@ -32,13 +32,15 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     if override_dir is not None and override_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(override_dir)))
     loaders.append(jinja2.PackageLoader("terreau", "templates"))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["terreau_count"] = lambda key, groups: len(groups.get(key, []))
+    return env
 
 
 def duration(d: Duree) -> str:
@@ -54,6 +56,36 @@ def group_size(t: TailleGroupe) -> str:
     if t.max == t.min:
         return f"{t.min} personne" + ("s" if t.min > 1 else "")
     return f"{t.min} à {t.max} personnes"
+
+
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def month(value: str) -> str:
+    """« 2021-03 » → « mars 2021 »; a year stays a year."""
+    if len(value) == 7:
+        return f"{MONTHS[int(value[5:]) - 1]} {value[:4]}"
+    return value
+
+
+def period(p: Periode) -> str:
+    if p.fin:
+        return f"de {month(p.debut)} à {month(p.fin)}"
+    # No end date: ongoing, or unknown. Say only what is known.
+    return f"à partir de {month(p.debut)}"
 
 
 def thousands(n: int) -> str:
@@ -115,8 +147,7 @@ class Renderer:
                     else ""
                 )
                 add("Commune", f"{commune.nom} (code INSEE {commune.insee}{pop})")
-            period = m.periode.debut + (f" – {m.periode.fin}" if m.periode.fin else " – en cours")
-            add("Période", period)
+            add("Période", period(m.periode))
             add("Portée par", m.structure_porteuse)
             add("Vérification", labels("verification", [m.verification]))
         if hasattr(m, "besoins"):
@@ -144,13 +175,55 @@ class Renderer:
             add("Axes", ", ".join(self.catalogue.cards[a].meta.titre for a in m.axes))
         return facts
 
+    def evidence(self, card: Card) -> dict[str, Any] | None:
+        """What field feedback says about a card, for its badge; None for records and axes."""
+        if card.kind in ("retour", "axe"):
+            return None
+        proof = self._evidence().get(card.id, finder.Evidence())
+        small = proof.small_commune
+        return {
+            "count": proof.count,
+            "latest": month(proof.latest) if proof.latest else None,
+            "small": None if small is None else ("oui" if small else "non"),
+        }
+
+    def _evidence(self) -> dict[str, finder.Evidence]:
+        if not hasattr(self, "_proofs"):
+            self._proofs = finder.evidence(self.catalogue)
+        return self._proofs
+
     def header(self, card: Card) -> str:
         return self.env.get_template("fiche_entete.html").render(
             card=card,
             meta=card.meta,
             kind_label=vocabulary("type").label(card.kind),
             facts=self.facts(card),
+            evidence=self.evidence(card),
         )
+
+    def feedback(self, card: Card) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The records that used a card, and the average of their self-evaluation grids."""
+        records = self._evidence().get(card.id, finder.Evidence()).retours
+        views = []
+        for r in sorted(records, key=lambda r: r.meta.periode.debut, reverse=True):
+            m: Retour = r.meta
+            views.append(
+                self.link(card.url, r.id)
+                | {
+                    "lieu": m.lieu.nom,
+                    "periode": period(m.periode),
+                    "structure": m.structure_porteuse,
+                    "adaptations": m.adaptations,
+                    "verification": labels("verification", [m.verification]),
+                }
+            )
+        grids = [r.meta.grille for r in records if r.meta.grille is not None]
+        average = []
+        if grids:
+            for key, term in vocabulary("grille").terms.items():
+                mean = sum(getattr(g, key) for g in grids) / len(grids)
+                average.append({"libelle": term.libelle, "note": f"{mean:.1f}".replace(".", ",")})
+        return views, average
 
     def footer(self, card: Card) -> str:
         m = card.meta
@@ -180,9 +253,17 @@ class Renderer:
             vocabulary("type").label(kind): [self.link(url, c.id) for c in cards]
             for kind, cards in self.catalogue.used_by(card.id).items()
         }
+        records, average = self.feedback(card)
         return self.env.get_template("fiche_pied.html").render(
             card=card,
             meta=m,
+            records=records,
+            grid_average=average,
+            grid_count=sum(
+                1
+                for r in self._evidence().get(card.id, finder.Evidence()).retours
+                if r.meta.grille is not None
+            ),
             steps=steps,
             is_parcours=isinstance(m, Parcours),
             retour=m if isinstance(m, Retour) else None,
@@ -238,3 +319,94 @@ class Renderer:
                 }
             )
         return self.env.get_template("recherche.html").render(facets=facets)
+
+    # -- « Par où commencer ? » -----------------------------------------------------------
+
+    def depart(self, page_url: str) -> str:
+        """The home page's questions; each need also links to its own page (no JavaScript)."""
+        sizes = [(t.id, t.libelle) for t in vocabulary("taille_commune").terms.values()]
+        durations = [(t.id, t.libelle) for t in vocabulary("classe_duree").terms.values()]
+        questions = [
+            {"name": "besoin", "legend": "Que voulez-vous faire ?", "choices": finder.NEEDS},
+            {
+                "name": "taille",
+                "legend": "Combien d'habitants compte la commune ?",
+                "choices": [("", "Peu importe"), *sizes],
+            },
+            {
+                "name": "porteur",
+                "legend": "Qui porte la démarche ?",
+                "choices": [
+                    ("", "Peu importe"),
+                    ("elus", "Les élus"),
+                    ("association", "Une association"),
+                    ("collectif-habitants", "Un collectif d'habitants"),
+                ],
+            },
+            {
+                "name": "duree",
+                "legend": "De combien de temps disposez-vous ?",
+                "choices": [("", "Peu importe"), *durations],
+            },
+            {
+                "name": "cout",
+                "legend": "Quel budget pouvez-vous y consacrer ?",
+                "choices": [
+                    ("", "Peu importe"),
+                    ("nul", "Aucun"),
+                    ("faible", "Moins de 1 000 €"),
+                    ("moyen", "Jusqu'à 10 000 €"),
+                ],
+            },
+        ]
+        needs = [
+            {"label": label, "href": self.relative(page_url, f"trouver/{need}.html")}
+            for need, label in finder.NEEDS
+        ]
+        browse = [
+            {"label": label, "href": self.relative(page_url, target)}
+            for target, label in [
+                ("recherche.html", "Rechercher une fiche, avec des filtres"),
+                ("axes/index.html", "Les cinq axes de la résilience et leurs actions"),
+                ("methodes/index.html", "Toutes les méthodes"),
+                ("outils/index.html", "Toutes les fiches outils, à imprimer"),
+                ("parcours/index.html", "Les parcours"),
+                ("retours/index.html", "Les retours d'expérience"),
+            ]
+        ]
+        return self.env.get_template("depart.html").render(
+            questions=questions,
+            needs=needs,
+            browse=browse,
+            finder_href=self.relative(page_url, "recherche.html"),
+        )
+
+    def trouver(self, need: str, page_url: str) -> str:
+        """The page of one need: suggestions with their reasons, a parcours, every card."""
+        suggestions, route = finder.suggest(self.catalogue, finder.Question(need))
+
+        def view(s: finder.Suggestion) -> dict[str, Any]:
+            return self.link(page_url, s.card.id) | {"resume": s.card.meta.resume, "reasons": s.reasons}
+
+        groups = []
+        plural = {"methode": "Méthodes", "outil": "Fiches outils", "parcours": "Parcours"}
+        for kind in ("methode", "outil", "parcours"):
+            cards = [
+                c
+                for c in finder.ordered(self.catalogue)
+                if c.kind == kind and need in getattr(c.meta, "besoins", [])
+            ]
+            if cards:
+                groups.append(
+                    {
+                        "label": plural[kind],
+                        "total": len(cards),
+                        "cards": [self.link(page_url, c.id) for c in cards[:50]],
+                    }
+                )
+        return self.env.get_template("trouver.html").render(
+            suggestions=[view(s) for s in suggestions],
+            route=view(route) if route else None,
+            groups=groups,
+            finder_href=self.relative(page_url, "recherche.html") + f"?besoins={need}",
+        )

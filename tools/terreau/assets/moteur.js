@@ -101,4 +101,103 @@
     return { analyse: analyse, clauses: clauses, shardsFor: shardsFor, addShard: addShard,
       search: search, fold: fold };
   };
+
+  /* « Par où commencer ? »: the same scoring as terreau/finder.py (suggest and _score).
+   * q = {besoin, taille, porteur, duree, cout}, each a value id or null (« peu importe »).
+   * Returns {cartes: [{pos, raisons}], parcours: {pos, raisons} | null}; a reason is a text,
+   * or {parcours: position} for « étape du parcours « … » » (its title is in a card chunk). */
+  root.TerreauConseil = function (table) {
+    var facet = {};
+    table.facettes.forEach(function (f) { facet[f.id] = f; });
+    var ORDER = {
+      cout: ["nul", "faible", "moyen", "eleve"],
+      duree: ["journee", "mois", "semestre", "long"],
+      maturite: ["idee", "experimente", "eprouve"],
+      difficulte: ["exigeante", "moyenne", "facile"]
+    };
+    var needs = facet.besoins.valeurs.map(function (v) { return v[0]; });
+
+    function values(pos, id) {
+      var f = facet[id], out = [];
+      f.valeurs.forEach(function (v, i) { if (f.codes[pos] & (1 << i)) out.push(v[0]); });
+      return out;
+    }
+    function label(id, value) {
+      var found = facet[id].valeurs.filter(function (v) { return v[0] === value; })[0];
+      return found ? found[1] : value;
+    }
+
+    function score(pos, q, routes) {
+      var need = values(pos, "besoins");
+      if (need.indexOf(q.besoin) < 0) return null;
+      var cout = values(pos, "cout"), duree = values(pos, "duree");
+      if (q.cout && cout.length && ORDER.cout.indexOf(cout[0]) > ORDER.cout.indexOf(q.cout)) return null;
+      if (q.duree && duree.length && ORDER.duree.indexOf(duree[0]) > ORDER.duree.indexOf(q.duree)) return null;
+      var reasons = ["répond au besoin « " + label("besoins", q.besoin) + " »"];
+      var s = needs[table.besoin1[pos]] === q.besoin ? 12 : 10;
+      var communes = values(pos, "communes");
+      if (q.taille && communes.indexOf(q.taille) >= 0) {
+        s += 3 + (communes.length <= 2 ? 2 : 0);
+        reasons.push("convient aux communes « " + label("communes", q.taille) + " »");
+      }
+      if (q.porteur && values(pos, "porteurs").indexOf(q.porteur) >= 0) {
+        s += 3;
+        reasons.push("peut être portée par : " + label("porteurs", q.porteur).toLowerCase());
+      }
+      if (cout.length) {
+        s += 2 * (3 - ORDER.cout.indexOf(cout[0]));
+        reasons.push(label("cout", cout[0]).toLowerCase());
+      }
+      var difficulte = values(pos, "difficulte");
+      if (difficulte.length) s += ORDER.difficulte.indexOf(difficulte[0]);
+      var maturite = values(pos, "maturite");
+      var m = maturite.length ? ORDER.maturite.indexOf(maturite[0]) : 0;
+      s += m;
+      if (m === 2) reasons.push("éprouvée sur le terrain");
+      var proofs = table.retours[pos];
+      s += Math.min(proofs, 3);
+      if (proofs) reasons.push(proofs + " retour" + (proofs > 1 ? "s" : "") + " d'expérience");
+      if (routes && routes.length) {
+        s += 2 * routes.length;
+        reasons.push({ parcours: routes[0] });
+      }
+      if (values(pos, "type")[0] === "methode") s += 2;
+      return { pos: pos, score: s, raisons: reasons };
+    }
+
+    function suggest(q, limit) {
+      limit = limit || 3;
+      var sizes = facet.communes.valeurs.map(function (v) { return v[0]; });
+      var fitting = table.parcours.filter(function (p) {
+        return values(p[0], "besoins").indexOf(q.besoin) >= 0 &&
+          (!q.taille || values(p[0], "communes").indexOf(q.taille) >= 0);
+      }).sort(function (a, b) { return a[0] - b[0]; });
+      var stepsOf = {};
+      fitting.forEach(function (p) {
+        p[1].forEach(function (step) { (stepsOf[step] = stepsOf[step] || []).push(p[0]); });
+      });
+      var scored = [], routes = [];
+      for (var pos = 0; pos < table.n; pos++) {
+        var kind = values(pos, "type")[0];
+        if (kind !== "methode" && kind !== "outil" && kind !== "parcours") continue;
+        var found = score(pos, q, stepsOf[pos] || []);
+        if (!found) continue;
+        if (kind === "parcours") {
+          var largest = sizes.length;
+          var own = values(pos, "communes");
+          if (own.length) largest = Math.max.apply(null, own.map(function (v) { return sizes.indexOf(v); }));
+          found.score = found.score * 10 - largest;
+          routes.push(found);
+        } else {
+          scored.push(found);
+        }
+      }
+      var byScore = function (a, b) { return b.score - a.score || a.pos - b.pos; };
+      scored.sort(byScore);
+      routes.sort(byScore);
+      return { cartes: scored.slice(0, limit), parcours: routes.length ? routes[0] : null };
+    }
+
+    return { suggest: suggest };
+  };
 })(typeof window !== "undefined" ? window : globalThis);

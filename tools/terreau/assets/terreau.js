@@ -202,3 +202,116 @@
       status.textContent = "La recherche n'a pas pu se charger. Parcourez les fiches depuis le menu.";
     });
 })();
+
+/* « Par où commencer ? » on the home page: suggestions follow the answers (TerreauConseil
+ * in moteur.js scores exactly like terreau/finder.py). */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("terreau-depart");
+  if (!form) return;
+  var me = document.currentScript || document.querySelector("script[src*='assets/terreau/terreau.js']");
+  var base = me.src.replace(/assets\/terreau\/terreau\.js.*$/, "");
+  var data = base + "assets/terreau/recherche/";
+  var out = document.getElementById("terreau-conseils");
+  var pending = {};
+  var adviser = null;
+  var table = null;
+
+  function load(src) {
+    if (!pending[src]) {
+      pending[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error(src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return pending[src];
+  }
+
+  function answer(name) {
+    var box = form.querySelector("input[name='" + name + "']:checked");
+    return box && box.value ? box.value : null;
+  }
+
+  function card(pos) {
+    return window.TERREAU_FICHES[Math.floor(pos / table.morceau)][pos % table.morceau];
+  }
+
+  function element(tag, cls, text) {
+    var el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (text) el.textContent = text;
+    return el;
+  }
+
+  function item(s) {
+    var c = card(s.pos);
+    var li = element("li");
+    li.appendChild(element("span", "terreau-resultat__type", c[2]));
+    li.appendChild(document.createTextNode(" "));
+    var a = element("a", null, c[0]);
+    a.href = base + c[1];
+    li.appendChild(a);
+    li.appendChild(element("p", null, c[3]));
+    var why = s.raisons.map(function (r) {
+      return typeof r === "string" ? r : "étape du parcours « " + card(r.parcours)[0] + " »";
+    });
+    li.appendChild(element("p", "terreau-raisons", "Pourquoi : " + why.join(", ") + "."));
+    return li;
+  }
+
+  function show() {
+    var q = { besoin: answer("besoin"), taille: answer("taille"), porteur: answer("porteur"),
+      duree: answer("duree"), cout: answer("cout") };
+    if (!q.besoin) { out.textContent = ""; return; }
+    var advice = adviser.suggest(q);
+    var positions = advice.cartes.map(function (s) { return s.pos; });
+    if (advice.parcours) positions.push(advice.parcours.pos);
+    advice.cartes.concat(advice.parcours ? [advice.parcours] : []).forEach(function (s) {
+      s.raisons.forEach(function (r) { if (typeof r !== "string") positions.push(r.parcours); });
+    });
+    var chunks = [];
+    positions.forEach(function (p) {
+      var k = Math.floor(p / table.morceau);
+      if (chunks.indexOf(k) < 0) chunks.push(k);
+    });
+    Promise.all(chunks.map(function (k) { return load(data + "fiches-" + k + ".js"); })).then(function () {
+      out.textContent = "";
+      if (!advice.cartes.length) {
+        out.appendChild(element("p", null, "Aucune fiche ne correspond à toutes vos réponses : essayez « Peu importe » pour l'une d'elles."));
+      } else {
+        out.appendChild(element("h3", null, "Nos suggestions"));
+        var list = element("ol", "terreau-suggestions");
+        advice.cartes.forEach(function (s) { list.appendChild(item(s)); });
+        out.appendChild(list);
+      }
+      if (advice.parcours) {
+        out.appendChild(element("h3", null, "Un parcours pour commencer"));
+        var route = element("ul", "terreau-suggestions");
+        route.appendChild(item(advice.parcours));
+        out.appendChild(route);
+      }
+      var params = new URLSearchParams();
+      params.append("besoins", q.besoin);
+      if (q.taille) params.append("communes", q.taille);
+      if (q.porteur) params.append("porteurs", q.porteur);
+      var all = element("a", null, "Voir toutes les fiches qui répondent à ce besoin");
+      all.href = base + "recherche.html?" + params.toString();
+      var p = element("p");
+      p.appendChild(all);
+      out.appendChild(p);
+    });
+  }
+
+  document.documentElement.classList.add("terreau-js");
+  Promise.all([load(data + "facettes.js"), load(base + "assets/terreau/moteur.js")]).then(function () {
+    table = window.TERREAU_FACETTES;
+    adviser = window.TerreauConseil(table);
+    form.setAttribute("data-pret", "oui");
+    form.addEventListener("change", show);
+    show();
+  });
+})();
