@@ -26,6 +26,9 @@ def page_types() -> dict[str, str]:
         "contribuer": "contribuer.html",
         "reference": "contribuer/reference.html",
         "accessibilite": "accessibilite.html",
+        "besoin": "trouver/mobiliser.html",
+        "carte": "retours/index.html",
+        "apropos": "resilience.html",
     }
     for kind in ("methode", "outil", "action", "retour", "parcours", "axe"):
         cards = catalogue.of_kind(kind)

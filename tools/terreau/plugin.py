@@ -115,7 +115,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             )
         for kind, (uri, _title) in LISTINGS.items():
             if src == uri:
-                return html + self._listing(kind, page.url)
+                extra = self.renderer.map(page.url) if kind == "retour" else ""
+                return html + extra + self._listing(kind, page.url)
         return html
 
     def _listing(self, kind: str, page_url: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from terreau import finder
+from terreau import carte, finder
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
 from terreau.models import Action, Axe, Duree, Methode, Parcours, Periode, Retour, TailleGroupe
@@ -409,4 +409,21 @@ class Renderer:
             route=view(route) if route else None,
             groups=groups,
             finder_href=self.relative(page_url, "recherche.html") + f"?besoins={need}",
+        )
+
+    def map(self, page_url: str) -> str:
+        """The map of field experiences, as an SVG drawn at build time, and its list."""
+        every, unplaced = carte.places(self.catalogue)
+        placed = [
+            {"code": p.code, "nom": p.nom, "records": [self.link(page_url, r.id) for r in p.records]}
+            for p in every
+            if p.records
+        ]
+        return self.env.get_template("carte.html").render(
+            width=carte.WIDTH,
+            height=carte.HEIGHT,
+            places=[{"code": p.code, "nom": p.nom, "x": p.x, "y": p.y, "records": p.records} for p in every],
+            placed=placed,
+            unplaced=[self.link(page_url, r.id) for r in unplaced],
+            total=len(self.catalogue.of_kind("retour")),
         )

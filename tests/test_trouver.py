@@ -1,0 +1,165 @@
+"""Find by need, in chromium: the home questions, the facets and their counts, the address,
+accent-insensitive and typo-tolerant search, evidence on card pages, and no JavaScript at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from terreau import finder
+from terreau.catalogue import Catalogue, build
+
+pytestmark = pytest.mark.browser
+
+STATUS = "document.getElementById('terreau-recherche-etat').textContent"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return build(ROOT / "docs")
+
+
+def expected_count(catalogue: Catalogue, **wanted: list[str]) -> int:
+    """How many cards have, for every facet given, at least one of the wanted values."""
+    count = 0
+    for card in catalogue.cards.values():
+        values = finder.facet_values(card, catalogue)
+        if all(set(values[f]) & set(v) for f, v in wanted.items()):
+            count += 1
+    return count
+
+
+def wait_status(page, text: str) -> str:  # type: ignore[no-untyped-def]
+    page.wait_for_function(f"() => {STATUS}.includes({text!r})")
+    return str(page.evaluate(f"() => {STATUS}"))
+
+
+def test_home_questions_lead_to_the_surveys_and_a_parcours_in_three_clicks(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "index.html")
+    page.wait_for_selector("#terreau-depart[data-pret='oui']")
+    page.locator("#terreau-depart").get_by_text("Mobiliser les habitants", exact=True).click()  # 1
+    page.locator("#terreau-depart").get_by_text("De 500 à 2 000 habitants", exact=True).click()  # 2
+    advice = page.locator("#terreau-conseils")
+    advice.locator("li").first.wait_for()
+    titles = advice.locator("li a").all_inner_texts()
+    assert "Enquête collective" in titles
+    assert "Porte-à-porte des besoins" in titles
+    parcours = "Démarrer une démarche de résilience dans une commune de moins de 1 000 habitants"
+    assert parcours in titles
+    assert "Pourquoi : répond au besoin « Mobiliser »" in advice.inner_text()
+    advice.get_by_role("link", name="Porte-à-porte des besoins").click()  # 3
+    page.wait_for_url("**/methodes/porte-a-porte-des-besoins.html")
+
+
+def test_every_answer_changes_the_advice_like_python(server: str, page, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "index.html")
+    page.wait_for_selector("#terreau-depart[data-pret='oui']")
+    for label in ("Évaluer une démarche", "Moins de 500 habitants", "Les élus", "Aucun"):
+        page.locator("#terreau-depart").get_by_text(label, exact=True).click()
+    page.locator("#terreau-conseils li").first.wait_for()
+    shown = page.locator("#terreau-conseils ol li > a").all_inner_texts()
+    cards, _ = finder.suggest(catalogue, finder.Question("evaluer", "moins-500", "elus", None, "nul"))
+    assert shown == [s.card.meta.titre for s in cards]
+
+
+def test_each_facet_narrows_the_results_with_correct_counts(server: str, page, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "recherche.html")
+    wait_status(page, f"{len(catalogue.cards)} fiches")
+    methods = expected_count(catalogue, type=["methode"])
+    assert page.locator(".terreau-compte[data-facette='type'][data-valeur='methode']").text_content() == (
+        f"({methods})"
+    )
+    page.locator("#terreau-f-type-methode").check()
+    wait_status(page, f"{methods} fiches")
+    both = expected_count(catalogue, type=["methode"], besoins=["mobiliser"])
+    mobilise = page.locator(".terreau-compte[data-facette='besoins'][data-valeur='mobiliser']")
+    assert mobilise.text_content() == f"({both})"
+    page.locator("#terreau-f-besoins-mobiliser").check()
+    wait_status(page, f"{both} fiche")
+    small = expected_count(catalogue, type=["methode"], besoins=["mobiliser"], communes=["moins-500"])
+    small_count = page.locator(".terreau-compte[data-facette='communes'][data-valeur='moins-500']")
+    assert small_count.text_content() == f"({small})"
+    # Within one facet, values add up (or); across facets, they narrow (and).
+    page.locator("#terreau-f-type-outil").check()
+    either = expected_count(catalogue, type=["methode", "outil"], besoins=["mobiliser"])
+    wait_status(page, f"{either} fiche")
+    assert "type=methode" in page.url and "type=outil" in page.url and "besoins=mobiliser" in page.url
+
+
+def test_the_address_restores_a_filtered_view(server: str, page, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "recherche.html?q=questionnaire&type=outil")
+    status = wait_status(page, "« questionnaire »")
+    assert page.locator("#terreau-recherche-champ").input_value() == "questionnaire"
+    assert page.locator("#terreau-f-type-outil").is_checked()
+    assert not page.locator("#terreau-f-type-methode").is_checked()
+    kinds = page.locator("#terreau-recherche-resultats .terreau-resultat__type").all_text_contents()
+    assert kinds and set(kinds) == {"Fiche outil"}
+    assert status.startswith(f"{len(kinds)} fiche") or "affichées" in status
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("energie", "Réinvestir les économies d'énergie de la commune"),
+        ("reemploi", "Ressourcerie et ateliers de réemploi"),
+        ("sante", "S'engager dans un contrat local de santé"),
+        ("residense", "Résidence de territoire longue et immersive"),  # one letter wrong
+    ],
+)
+def test_accents_and_a_typo_do_not_matter(server: str, page, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "recherche.html")
+    page.wait_for_selector("form[data-pret='oui']")
+    page.locator("#terreau-recherche-champ").fill(query)
+    wait_status(page, f"« {query} »")
+    titles = page.locator("#terreau-recherche-resultats li a").all_inner_texts()
+    assert expected in titles[:3], titles[:5]
+
+
+def test_the_finder_works_with_the_keyboard_alone(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "recherche.html")
+    page.wait_for_selector("form[data-pret='oui']")
+    page.locator("#terreau-recherche-champ").focus()
+    page.keyboard.type("jardin")
+    wait_status(page, "« jardin »")
+    for _ in range(10):  # from the field, through the button, to the first facet box
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id === 'terreau-f-type-methode'"):
+            break
+    assert page.evaluate("() => document.activeElement.id") == "terreau-f-type-methode"
+    ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert ring != "none"
+    page.keyboard.press("Space")
+    assert page.locator("#terreau-f-type-methode").is_checked()
+    page.wait_for_function("() => location.search.includes('type=methode')")
+
+
+def test_a_card_shows_its_evidence_and_what_others_learned(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "methodes/porte-a-porte-des-besoins.html")
+    badge = page.locator(".terreau-preuves").inner_text()
+    assert "1 retour d'expérience" in badge and "le plus récent : décembre 2018" in badge
+    learned = page.locator("#terreau-appris + ul")
+    assert "Léaz : premier porte-à-porte des besoins" in learned.inner_text()
+    assert "à partir de décembre 2018" in learned.inner_text()
+
+
+def test_without_javascript_the_home_page_links_to_a_page_per_need(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(server + "index.html")
+    assert not page.locator("#terreau-depart").is_visible()
+    page.get_by_role("link", name="Mobiliser les habitants").click()
+    assert page.url.endswith("trouver/mobiliser.html")
+    suggestions = page.locator(".terreau-suggestions li > a").all_inner_texts()
+    assert "Enquête collective" in suggestions
+    assert page.get_by_role(
+        "link", name="Démarrer une démarche de résilience dans une commune de moins de 1 000 habitants"
+    ).first.is_visible()
+    context.close()
+
+
+def test_the_map_places_feedback_by_departement(site: Path) -> None:
+    html = (site / "retours/index.html").read_text("utf-8")
+    assert '<svg viewBox="0 0 600 560" role="img"' in html
+    assert "<strong>Ain (01)</strong>" in html and "Léaz : premier porte-à-porte des besoins" in html
+    assert html.count('class="terreau-carte__fond"') + html.count('class="terreau-carte__lieu"') == 96

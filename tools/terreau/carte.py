@@ -1,0 +1,62 @@
+"""The map of field experiences: feedback records placed by département, from INSEE codes."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from terreau.catalogue import Catalogue
+from terreau.loader import Card
+
+WIDTH, HEIGHT = 600, 560
+# Metropolitan France and Corsica, in degrees.
+WEST, EAST, SOUTH, NORTH = -5.3, 9.8, 41.2, 51.3
+
+
+@cache
+def departements() -> dict[str, dict[str, Any]]:
+    text = resources.files("terreau").joinpath("data/departements.json").read_text("utf-8")
+    return dict(json.loads(text)["departements"])
+
+
+def departement_of(insee: str) -> str:
+    """« 01053 » → « 01 », « 2A004 » → « 2A », « 97411 » → « 974 »."""
+    return insee[:3] if insee.startswith("97") else insee[:2]
+
+
+def project(lat: float, lon: float) -> tuple[float, float]:
+    """Equirectangular, with longitudes shrunk by the cosine of France's mean latitude."""
+    k = math.cos(math.radians(46.5))
+    scale = min(WIDTH / ((EAST - WEST) * k), HEIGHT / (NORTH - SOUTH))
+    return round((lon - WEST) * k * scale, 1), round((NORTH - lat) * scale, 1)
+
+
+@dataclass
+class Place:
+    code: str
+    nom: str
+    records: list[Card] = field(default_factory=list)
+    x: float | None = None
+    y: float | None = None
+
+
+def places(catalogue: Catalogue) -> tuple[list[Place], list[Card]]:
+    """Every département (with the records whose communes lie there), and records without one."""
+    known = departements()
+    found = {code: Place(code, d["nom"]) for code, d in known.items()}
+    for code, d in known.items():
+        if "lat" in d:
+            found[code].x, found[code].y = project(d["lat"], d["lon"])
+    unplaced = []
+    for record in catalogue.of_kind("retour"):
+        codes = sorted({departement_of(c.insee) for c in record.meta.lieu.communes})
+        for code in codes:
+            if code in found:
+                found[code].records.append(record)
+        if not codes:
+            unplaced.append(record)
+    return sorted(found.values(), key=lambda p: p.code), unplaced
