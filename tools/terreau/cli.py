@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from terreau import scaffold, schema
+from terreau import export, scaffold, schema
 from terreau.catalogue import build
 from terreau.errors import Problem
 
@@ -127,6 +127,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DOSSIER",
         help="dossier où écrire les schémas (par défaut : schemas)",
     )
+
+    exporter = sub.add_parser(
+        "exporter",
+        help="écrire les données ouvertes (JSON, CSV, datapackage.json)",
+        description="Écrit toutes les fiches en JSON et en CSV, les schémas JSON et un "
+        "datapackage.json qui les décrit : les mêmes fichiers que le site publie dans donnees/.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exporter.add_argument(
+        "--docs",
+        default="docs",
+        metavar="DOSSIER",
+        help="dossier qui contient les fiches (par défaut : docs)",
+    )
+    exporter.add_argument(
+        "--dossier",
+        default="donnees",
+        metavar="DOSSIER",
+        help="dossier où écrire les fichiers (par défaut : donnees)",
+    )
     return parser
 
 
@@ -219,6 +240,21 @@ def cmd_nouveau(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_exporter(args: argparse.Namespace) -> int:
+    docs = Path(args.docs)
+    if not docs.is_dir():
+        print(f"terreau : le dossier « {docs} » est introuvable.", file=sys.stderr)
+        return EXIT_USAGE
+    catalogue = build(docs)
+    if catalogue.problems:
+        _print_problems(catalogue.problems, "texte", len(catalogue.cards))
+        print("terreau : corrigez ces problèmes avant d'exporter.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    written = export.write(catalogue, Path(args.dossier))
+    print(f"{len(written)} fichiers écrits dans {args.dossier}.")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     for path in schema.write_all(Path(args.dossier)):
         print(f"Schéma écrit : {path}")
@@ -234,7 +270,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.commande is None:
         parser.print_help()
         return EXIT_USAGE
-    commands = {"valider": cmd_valider, "nouveau": cmd_nouveau, "schema": cmd_schema}
+    commands = {
+        "valider": cmd_valider,
+        "nouveau": cmd_nouveau,
+        "schema": cmd_schema,
+        "exporter": cmd_exporter,
+    }
     if args.commande in commands:
         return commands[args.commande](args)
     return EXIT_USAGE  # pragma: no cover - argparse refuses unknown commands

@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import finder, reference, sanitize
+from terreau import export, finder, jsonld, reference, sanitize
 from terreau.catalogue import Catalogue, build
 from terreau.render import Renderer, environment
 
@@ -78,6 +78,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for uri, title in [*LISTINGS.values(), REFERENCE, *needs]:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
+        for name, content in export.files(self.catalogue).items():
+            files.append(File.generated(config, f"donnees/{name}", content=content))
         for name, content in finder.files(self.catalogue).items():
             files.append(File.generated(config, f"{ASSETS}/recherche/{name}", content=content))
         return files
@@ -102,6 +104,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         src = page.file.src_uri
         card = self.catalogue.by_path(src)
         if card is not None:
+            page.meta["terreau_jsonld"] = jsonld.script_body(card, config.site_url or "")
             return self.renderer.header(card) + html + self.renderer.footer(card)
         if src == self.config.page_recherche:
             return html + self.renderer.finder()

@@ -1,0 +1,280 @@
+"""Open data: every card as JSON and CSV, the JSON Schemas, and a Frictionless data package.
+
+Outputs are deterministic: sorted by identifier, sorted keys, no date of generation. CSV
+cells that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
+carriage return) are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from terreau import schema
+from terreau.catalogue import Catalogue
+from terreau.loader import Card
+from terreau.models import FOLDERS, MODELS, Action, Retour
+from terreau.vocabulary import vocabulary
+
+LICENCE = {
+    "name": "CC-BY-SA-4.0",
+    "title": "Creative Commons Attribution – Partage dans les mêmes conditions 4.0 International",
+    "path": "https://creativecommons.org/licenses/by-sa/4.0/",
+}
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell as text, neutralised when a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def record(card: Card) -> dict[str, Any]:
+    """One card as plain data: identifier, kind, address, front matter and Markdown text."""
+    return {
+        "id": card.id,
+        "type": card.kind,
+        "url": card.url,
+        **card.meta.model_dump(mode="json", exclude_none=True),
+        "texte": card.body.strip() + "\n",
+    }
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _joined(values: Iterable[Any]) -> str:
+    return " ; ".join(str(v) for v in values)
+
+
+CARD_COLUMNS = [
+    ("id", "string", "Identifiant de la fiche (son nom de fichier)."),
+    ("type", "string", "Type de fiche : methode, outil, action, retour, parcours, axe."),
+    ("titre", "string", "Titre."),
+    ("resume", "string", "Résumé en trois lignes pour les élus."),
+    ("besoins", "string", "Besoins auxquels la fiche répond, séparés par « ; »."),
+    ("porteurs", "string", "Qui peut porter la démarche, séparés par « ; »."),
+    ("publics", "string", "Publics, séparés par « ; »."),
+    ("communes", "string", "Tailles de commune visées, séparées par « ; »."),
+    ("duree_min", "integer", "Durée minimale."),
+    ("duree_max", "integer", "Durée maximale."),
+    ("duree_unite", "string", "Unité de la durée."),
+    ("cout", "string", "Ordre de grandeur du coût : nul, faible, moyen, eleve."),
+    ("difficulte", "string", "Difficulté : facile, moyenne, exigeante."),
+    ("maturite", "string", "Maturité : idee, experimente, eprouve."),
+    ("structures", "string", "Structures contributrices, séparées par « ; »."),
+    ("licence", "string", "Licence du texte."),
+    ("url", "string", "Adresse de la page, relative à la racine du site."),
+]
+ACTION_COLUMNS = [
+    ("id", "string", "Identifiant de la fiche action."),
+    ("titre", "string", "Titre de l'action."),
+    ("axe", "string", "Identifiant de l'axe."),
+    ("axe_titre", "string", "Nom de l'axe."),
+    ("orientation", "string", "Identifiant de l'orientation."),
+    ("orientation_titre", "string", "Intitulé de l'orientation."),
+    ("objectif", "string", "Identifiant de l'objectif."),
+    ("objectif_titre", "string", "Intitulé de l'objectif."),
+    ("horizon", "string", "Horizon : court, moyen, long."),
+    ("cout", "string", "Ordre de grandeur du coût."),
+    ("difficulte", "string", "Difficulté."),
+    ("competence", "string", "Compétence publique nécessaire."),
+    ("url", "string", "Adresse de la page, relative à la racine du site."),
+]
+FEEDBACK_COLUMNS = [
+    ("id", "string", "Identifiant du retour d'expérience."),
+    ("titre", "string", "Titre."),
+    ("lieu", "string", "Territoire."),
+    ("communes_insee", "string", "Codes INSEE des communes, séparés par « ; »."),
+    ("communes_noms", "string", "Noms des communes, séparés par « ; »."),
+    ("periode_debut", "string", "Début (AAAA ou AAAA-MM)."),
+    ("periode_fin", "string", "Fin (AAAA ou AAAA-MM), vide si inconnue ou en cours."),
+    ("structure_porteuse", "string", "Structure qui a porté la démarche."),
+    ("fiches", "string", "Fiches Terreau utilisées, séparées par « ; »."),
+    ("verification", "string", "Niveau de vérification."),
+    ("sources", "string", "Adresses des sources, séparées par « ; »."),
+    ("url", "string", "Adresse de la page, relative à la racine du site."),
+]
+
+
+def _card_row(card: Card) -> list[Any]:
+    m = card.meta
+    duree = getattr(m, "duree", None)
+    return [
+        card.id,
+        card.kind,
+        m.titre,
+        m.resume,
+        _joined(getattr(m, "besoins", [])),
+        _joined(getattr(m, "porteurs", [])),
+        _joined(getattr(m, "publics", [])),
+        _joined(getattr(m, "communes", [])),
+        duree.min if duree else None,
+        duree.max if duree else None,
+        duree.unite if duree else None,
+        getattr(m, "cout", None),
+        getattr(m, "difficulte", None),
+        getattr(m, "maturite", None),
+        _joined(getattr(m, "structures", [])),
+        getattr(m, "licence", "CC-BY-SA-4.0"),
+        card.url,
+    ]
+
+
+def _action_row(card: Card, catalogue: Catalogue) -> list[Any]:
+    m: Action = card.meta
+    axe = catalogue.cards[m.axe].meta
+    orientation = next(o for o in axe.orientations if o.id == m.orientation)
+    objectif = next(o for o in orientation.objectifs if o.id == m.objectif)
+    return [
+        card.id,
+        m.titre,
+        m.axe,
+        axe.titre,
+        orientation.id,
+        orientation.titre,
+        objectif.id,
+        objectif.titre,
+        m.horizon,
+        m.cout,
+        m.difficulte,
+        m.competence,
+        card.url,
+    ]
+
+
+def _feedback_row(card: Card) -> list[Any]:
+    m: Retour = card.meta
+    return [
+        card.id,
+        m.titre,
+        m.lieu.nom,
+        _joined(c.insee for c in m.lieu.communes),
+        _joined(c.nom for c in m.lieu.communes),
+        m.periode.debut,
+        m.periode.fin,
+        m.structure_porteuse,
+        _joined(m.fiches),
+        m.verification,
+        _joined(s.url for s in m.sources if s.url),
+        card.url,
+    ]
+
+
+def _table_schema(columns: list[tuple[str, str, str]]) -> dict[str, Any]:
+    return {
+        "fields": [{"name": n, "type": t, "description": d} for n, t, d in columns],
+        "primaryKey": ["id"],
+    }
+
+
+def files(catalogue: Catalogue) -> dict[str, str]:
+    """Every export file, by path under donnees/, as text."""
+    cards = sorted(catalogue.cards.values(), key=lambda c: c.id)
+    out: dict[str, str] = {"fiches.json": _json([record(c) for c in cards])}
+    for kind, folder in sorted(FOLDERS.items()):
+        out[f"{folder}.json"] = _json([record(c) for c in cards if c.kind == kind])
+    out["fiches.csv"] = _csv([c[0] for c in CARD_COLUMNS], (_card_row(c) for c in cards))
+    out["actions.csv"] = _csv(
+        [c[0] for c in ACTION_COLUMNS],
+        (_action_row(c, catalogue) for c in cards if c.kind == "action"),
+    )
+    out["retours.csv"] = _csv(
+        [c[0] for c in FEEDBACK_COLUMNS], (_feedback_row(c) for c in cards if c.kind == "retour")
+    )
+    for kind in sorted(MODELS):
+        out[f"schemas/{kind}.schema.json"] = schema.render(kind)
+    out["datapackage.json"] = _json(datapackage(catalogue))
+    return out
+
+
+def datapackage(catalogue: Catalogue) -> dict[str, Any]:
+    """The Frictionless descriptor of the exports, with their licence and attribution."""
+    structures = sorted({s for c in catalogue.cards.values() for s in getattr(c.meta, "structures", [])})
+    resources: list[dict[str, Any]] = [
+        {
+            "name": "fiches-csv",
+            "path": "fiches.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": "Toutes les fiches (une ligne par fiche)",
+            "schema": _table_schema(CARD_COLUMNS),
+        },
+        {
+            "name": "actions-csv",
+            "path": "actions.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": "Fiches actions, avec leur axe, orientation et objectif",
+            "schema": _table_schema(ACTION_COLUMNS),
+        },
+        {
+            "name": "retours-csv",
+            "path": "retours.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": "Retours d'expérience, avec les codes INSEE des communes",
+            "schema": _table_schema(FEEDBACK_COLUMNS),
+        },
+        {
+            "name": "fiches-json",
+            "path": "fiches.json",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+            "title": "Toutes les fiches, avec leur texte complet",
+        },
+    ]
+    for kind, folder in sorted(FOLDERS.items()):
+        label = vocabulary("type").label(kind)
+        resources.append(
+            {
+                "name": f"{folder}-json",
+                "path": f"{folder}.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "title": f"Fiches de type « {label} »",
+                # Not a Table Schema: the JSON Schema of the front matter (records also carry
+                # id, type, url and texte).
+                "terreau_schema_json": f"schemas/{kind}.schema.json",
+            }
+        )
+    return {
+        "name": "terreau",
+        "title": "Terreau : méthodes et outils pour la résilience des communes rurales",
+        "description": "Les fiches du commun Terreau (méthodes, outils, actions, retours "
+        "d'expérience, parcours, axes), en JSON et en CSV.",
+        "licenses": [LICENCE],
+        "contributors": [{"title": s, "role": "author"} for s in structures],
+        "keywords": ["résilience", "transition", "communes rurales", "commun"],
+        "resources": resources,
+    }
+
+
+def write(catalogue: Catalogue, target: Path) -> list[Path]:
+    written = []
+    for name, text in files(catalogue).items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,49 @@
+"""schema.org descriptions of cards (JSON-LD), so that search engines and other commons can
+read what a card is, under which licence, and who wrote it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from terreau.loader import Card
+from terreau.models import Methode
+
+LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
+
+
+def describe(card: Card, site_url: str) -> dict[str, Any]:
+    m = card.meta
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "HowTo" if isinstance(m, Methode) or card.kind == "outil" else "CreativeWork",
+        "name": m.titre,
+        "description": m.resume,
+        "inLanguage": "fr",
+        "license": LICENCE_URL,
+        "isAccessibleForFree": True,
+    }
+    if site_url:
+        data["url"] = site_url.rstrip("/") + "/" + card.url
+    structures = [{"@type": "Organization", "name": s} for s in getattr(m, "structures", [])]
+    people = [{"@type": "Person", "name": a} for a in getattr(m, "auteurs", [])]
+    if people or structures:
+        data["author"] = people or structures
+    if people and structures:
+        data["contributor"] = structures
+    if getattr(m, "relu_le", None):
+        data["dateModified"] = m.relu_le.isoformat()
+    if isinstance(m, Methode):
+        data["step"] = [
+            {"@type": "HowToStep", "position": i, "name": s.titre, "text": s.description or s.titre}
+            for i, s in enumerate(m.etapes, start=1)
+        ]
+    if getattr(m, "mots_cles", None):
+        data["keywords"] = ", ".join(m.mots_cles)
+    return data
+
+
+def script_body(card: Card, site_url: str) -> str:
+    """The JSON text for a <script type="application/ld+json"> element, safe to inline."""
+    text = json.dumps(describe(card, site_url), ensure_ascii=False, sort_keys=True)
+    return text.replace("</", "<\\/")
