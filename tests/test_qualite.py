@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -159,3 +160,27 @@ def test_content_security_policy_blocks_inline_scripts(server: str, page) -> Non
     )
     assert ran is False
     assert page.evaluate("() => typeof window.__md_get") == "function"  # the theme's own script
+
+
+def test_the_offline_archive_works_from_a_folder(site: Path, tmp_path: Path, page) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(site / "terreau-hors-ligne.zip") as archive:
+        assert all(name.startswith("terreau/") for name in archive.namelist())
+        archive.extractall(tmp_path)
+    root = tmp_path / "terreau"
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).scheme))
+    page.goto((root / "index.html").as_uri())
+    page.get_by_role("link", name="Toutes les fiches outils, à imprimer").click()
+    page.get_by_role("link", name="Guide d'entretien semi-directif").click()
+    assert page.locator("h1").inner_text() == "Guide d'entretien semi-directif"
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    page.emulate_media(media="screen")
+    page.get_by_role("searchbox", name="Rechercher une fiche").fill("jardin")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('terreau-recherche-etat').textContent.includes('« jardin »')"
+    )
+    results = page.locator("#terreau-recherche-resultats li a").all_inner_texts()
+    assert "Créer des jardins partagés et des potagers scolaires" in results[:3]
+    assert hosts == {"file"}

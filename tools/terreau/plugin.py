@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import export, finder, jsonld, reference, sanitize
+from terreau import archive, export, finder, jsonld, reference, sanitize
 from terreau.catalogue import Catalogue, build
 from terreau.render import Renderer, environment
 
@@ -83,6 +83,9 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for name, content in finder.files(self.catalogue).items():
             files.append(File.generated(config, f"{ASSETS}/recherche/{name}", content=content))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        archive.write(Path(config.site_dir))
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         card = self.catalogue.by_path(page.file.src_uri)
