@@ -10,7 +10,10 @@
     }
   }
   for (const sel of ['script', 'iframe', 'object', 'embed', 'form', 'base', 'meta', 'link', 'style', 'svg', 'math']) {
-    if (article.querySelector(sel)) bad.push(sel);
+    // Terreau's own figures (printed QR codes, the map) are not contributions.
+    for (const el of article.querySelectorAll(sel)) {
+      if (!el.closest('.terreau-qr-bloc, .terreau-carte')) bad.push(sel);
+    }
   }
   return bad;
 })

@@ -17,9 +17,7 @@ def write(site_dir: Path) -> Path:
     stamp = time.gmtime(max(epoch, 315532800))[:6]
     target = site_dir / NAME
     # Source maps are for developers; the archive is for people in a village hall.
-    files = sorted(
-        p for p in site_dir.rglob("*") if p.is_file() and p != target and p.suffix != ".map"
-    )
+    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and p != target and p.suffix != ".map")
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for path in files:
             info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(site_dir).as_posix()}", stamp)

@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page
 
 from terreau import archive, export, finder, jsonld, reference, sanitize
 from terreau.catalogue import Catalogue, build
+from terreau.forge import Forge
 from terreau.render import Renderer, environment
 
 log = get_plugin_logger(__name__)
@@ -39,6 +40,11 @@ REFERENCE = ("contribuer/reference.md", "Référence des fiches")
 class TerreauConfig(Config):
     gabarits = c.Type(str, default="overrides/terreau")
     page_recherche = c.Type(str, default="recherche.md")
+    # The repository on its forge (GitHub, or a GitLab such as Framagit): edit links,
+    # feedback form, printed QR codes. Empty: no such links.
+    forge = c.Type(str, default="")
+    forge_type = c.Choice(("", "github", "gitlab"), default="")
+    branche = c.Type(str, default="main")
 
 
 class TerreauPlugin(BasePlugin[TerreauConfig]):
@@ -55,7 +61,14 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
                 f"Corrigez-les (ou lancez « terreau valider ») puis relancez la construction.\n"
                 f"{lines}"
             )
-        self.renderer = Renderer(self.catalogue, environment(root / self.config.gabarits))
+        forge = (
+            Forge(self.config.forge, self.config.forge_type, self.config.branche)
+            if self.config.forge
+            else None
+        )
+        self.renderer = Renderer(
+            self.catalogue, environment(root / self.config.gabarits), config.site_url or "", forge
+        )
         theme_dir = str(resources.files("terreau").joinpath("templates/theme"))
         dirs = config.theme.dirs
         # After a site's own custom_dir, before mkdocs-material's templates.

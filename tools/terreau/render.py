@@ -14,8 +14,9 @@ from typing import Any
 
 import jinja2
 
-from terreau import carte, finder
+from terreau import carte, finder, qr
 from terreau.catalogue import Catalogue
+from terreau.forge import Forge
 from terreau.loader import Card
 from terreau.models import Action, Axe, Duree, Methode, Parcours, Periode, Retour, TailleGroupe
 from terreau.vocabulary import vocabulary
@@ -101,9 +102,40 @@ def labels(vocab: str, ids: list[str]) -> str:
 class Renderer:
     """Renders the fragments of card pages for one catalogue."""
 
-    def __init__(self, catalogue: Catalogue, env: jinja2.Environment) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        env: jinja2.Environment,
+        site_url: str = "",
+        forge: Forge | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.env = env
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        self.forge = forge
+
+    def print_links(self, card: Card) -> list[dict[str, str]]:
+        """The addresses printed at the foot of a card, each with its QR code."""
+        links = []
+        if self.site_url:
+            address = self.site_url + card.url
+            links.append(
+                {
+                    "label": "Cette fiche en ligne",
+                    "url": address,
+                    "qr": qr.svg(address, "Code QR vers la fiche en ligne"),
+                }
+            )
+        if self.forge is not None:
+            form = self.forge.form("retour")
+            links.append(
+                {
+                    "label": "Partager un retour d'expérience",
+                    "url": form,
+                    "qr": qr.svg(form, "Code QR vers le formulaire de retour d'expérience"),
+                }
+            )
+        return links
 
     # -- links -----------------------------------------------------------------------------
 
@@ -257,6 +289,7 @@ class Renderer:
         return self.env.get_template("fiche_pied.html").render(
             card=card,
             meta=m,
+            print_links=self.print_links(card),
             records=records,
             grid_average=average,
             grid_count=sum(

@@ -1,0 +1,35 @@
+"""Addresses on the forge that hosts the commons (GitHub or a GitLab such as Framagit):
+edit a page, propose a card, share field feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+
+@dataclass(frozen=True)
+class Forge:
+    url: str  # the repository, e.g. https://framagit.org/terreau/terreau
+    kind: str = ""  # "github" or "gitlab"; guessed from the host when empty
+    branch: str = "main"
+    docs: str = "docs"
+
+    @property
+    def flavour(self) -> str:
+        if self.kind:
+            return self.kind
+        return "github" if urlparse(self.url).hostname == "github.com" else "gitlab"
+
+    def _base(self) -> str:
+        return self.url.rstrip("/")
+
+    def edit(self, src_path: str) -> str:
+        """Edit a file of docs/ in the forge's web editor."""
+        middle = "edit" if self.flavour == "github" else "-/edit"
+        return f"{self._base()}/{middle}/{self.branch}/{self.docs}/{src_path}"
+
+    def form(self, name: str) -> str:
+        """Open an issue from a form: « retour » (field feedback) or « fiche » (a new card)."""
+        if self.flavour == "github":
+            return f"{self._base()}/issues/new?template={name}.yml"
+        return f"{self._base()}/-/issues/new?issuable_template={name}"
