@@ -21,17 +21,29 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def build_site(docs_dir: Path, site_dir: Path) -> None:
-    """A real `mkdocs build` of the project's mkdocs.yml on ``docs_dir``."""
+def build_site(docs_dir: Path, site_dir: Path, pdf: bool = False) -> None:
+    """A real `mkdocs build` of the project's mkdocs.yml on ``docs_dir``.
+
+    PDFs take time: only the builds that check them make them (``pdf=True``).
+    """
+    os.environ["TERREAU_PDF"] = "true" if pdf else "false"
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir))
     build(config)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PDF cache for the whole session, outside the repository."""
+    cache = tmp_path_factory.mktemp("cache")
+    os.environ["TERREAU_CACHE"] = str(cache)
+    return cache
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped docs/ built for real, once per test session."""
+def site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
+    """The shipped docs/ built for real, with its PDFs, once per test session."""
     out = tmp_path_factory.mktemp("site")
-    build_site(ROOT / "docs", out)
+    build_site(ROOT / "docs", out, pdf=True)
     return out
 
 

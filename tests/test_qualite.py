@@ -30,6 +30,7 @@ def page_types() -> dict[str, str]:
         "besoin": "trouver/mobiliser.html",
         "carte": "retours/index.html",
         "apropos": "resilience.html",
+        "kit": "kit.html?fiches=enquete-collective,world-cafe",
     }
     for kind in ("methode", "outil", "action", "retour", "parcours", "axe"):
         cards = catalogue.of_kind(kind)
@@ -45,6 +46,8 @@ def open_page(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
     if "recherche.html" in url:
         page.wait_for_selector("form[data-pret='oui']")
+    if "kit.html" in url:
+        page.wait_for_selector("#terreau-kit[data-pret='oui']")
 
 
 @pytest.fixture

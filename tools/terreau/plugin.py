@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import archive, export, finder, jsonld, reference, sanitize
+from terreau import archive, export, finder, jsonld, pdf, reference, sanitize, search_index
 from terreau.catalogue import Catalogue, build
 from terreau.forge import Forge
 from terreau.render import Renderer, environment
@@ -35,6 +36,7 @@ LISTINGS = {
 
 
 REFERENCE = ("contribuer/reference.md", "Référence des fiches")
+KIT = ("kit.md", "Imprimer un kit de fiches")
 
 
 class TerreauConfig(Config):
@@ -45,6 +47,9 @@ class TerreauConfig(Config):
     forge = c.Type(str, default="")
     forge_type = c.Choice(("", "github", "gitlab"), default="")
     branche = c.Type(str, default="main")
+    # A PDF of every card and a booklet per parcours (WeasyPrint), cached between builds.
+    pdf = c.Type(bool, default=True)
+    cache = c.Type(str, default=".cache/terreau")
 
 
 class TerreauPlugin(BasePlugin[TerreauConfig]):
@@ -67,8 +72,14 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             else None
         )
         self.renderer = Renderer(
-            self.catalogue, environment(root / self.config.gabarits), config.site_url or "", forge
+            self.catalogue,
+            environment(root / self.config.gabarits),
+            config.site_url or "",
+            forge,
+            pdf=self.config.pdf,
         )
+        self.cache_dir = root / self.config.cache
+        self.printables: dict[str, str] = {}
         theme_dir = str(resources.files("terreau").joinpath("templates/theme"))
         dirs = config.theme.dirs
         # After a site's own custom_dir, before mkdocs-material's templates.
@@ -88,7 +99,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for name, path in _lunr_files().items():
             files.append(File.generated(config, f"{ASSETS}/lunr/{name}", abs_src_path=str(path)))
         needs = [(f"trouver/{need}.md", f"{label} : par où commencer ?") for need, label in finder.NEEDS]
-        for uri, title in [*LISTINGS.values(), REFERENCE, *needs]:
+        for uri, title in [*LISTINGS.values(), REFERENCE, KIT, *needs]:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
         for name, content in export.files(self.catalogue).items():
@@ -98,7 +109,34 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        archive.write(Path(config.site_dir))
+        site = Path(config.site_dir)
+        # Each card's printable fragment, for the kit page to assemble booklets in the browser.
+        for card_id, html in sorted(self.printables.items()):
+            target = site / ASSETS / "impression" / f"{card_id}.js"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(search_index.script("TERREAU_IMPRESSION", html, key=card_id), "utf-8")
+        if self.config.pdf:
+            address = config.site_url or pdf.PLACEHOLDER
+            jobs = self._pdf_jobs(site, address)
+            rendered, reused = pdf.build(jobs, site, self.cache_dir / "pdf", address)
+            log.info(f"PDF : {rendered} produit(s), {reused} repris du cache.")
+        archive.write(site)
+
+    def _pdf_jobs(self, site: Path, address: str) -> list[pdf.Job]:
+        jobs = []
+        for card_id, html in sorted(self.printables.items()):
+            card = self.catalogue.cards[card_id]
+            target = site / Path(card.url).with_suffix(".pdf")
+            doc = self.renderer.printable(card.meta.titre, [(card.meta.titre, html)])
+            folder = posixpath.dirname(card.url)
+            jobs.append(pdf.Job(target, doc, f"{address}{folder}/"))
+        for route in self.catalogue.of_kind("parcours"):
+            steps = [self.catalogue.cards[s.fiche] for s in route.meta.etapes]
+            parts = [(c.meta.titre, self.printables[c.id]) for c in steps if c.id in self.printables]
+            doc = self.renderer.printable(route.meta.titre, parts, subtitle=route.meta.resume, booklet=True)
+            target = site / "parcours" / f"{route.id}-livret.pdf"
+            jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
+        return jobs
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         card = self.catalogue.by_path(page.file.src_uri)
@@ -121,9 +159,15 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         card = self.catalogue.by_path(src)
         if card is not None:
             page.meta["terreau_jsonld"] = jsonld.script_body(card, config.site_url or "")
-            return self.renderer.header(card) + html + self.renderer.footer(card)
+            full = self.renderer.header(card) + html + self.renderer.footer(card)
+            self.printables[card.id] = full
+            return full
         if src == self.config.page_recherche:
             return html + self.renderer.finder()
+        if src == KIT[0]:
+            return html + self.renderer.env.get_template("kit.html").render(
+                finder_href=self.renderer.relative(page.url, "recherche.html")
+            )
         if src == "index.md":
             return html + self.renderer.depart(page.url)
         if src.startswith("trouver/") and src[8:-3] in dict(finder.NEEDS):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 
@@ -108,9 +109,11 @@ class Renderer:
         env: jinja2.Environment,
         site_url: str = "",
         forge: Forge | None = None,
+        pdf: bool = False,
     ) -> None:
         self.catalogue = catalogue
         self.env = env
+        self.pdf = pdf
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
 
@@ -224,8 +227,30 @@ class Renderer:
             self._proofs = finder.evidence(self.catalogue)
         return self._proofs
 
+    def kit_href(self, card: Card) -> str | None:
+        """For a parcours: its steps as a kit to print from the browser."""
+        if card.kind != "parcours":
+            return None
+        ids = ",".join(s.fiche for s in card.meta.etapes)
+        query = urlencode({"fiches": ids, "titre": card.meta.titre})
+        return self.relative(card.url, "kit.html") + "?" + query
+
+    def printable(
+        self, title: str, parts: list[tuple[str, str]], subtitle: str = "", booklet: bool = False
+    ) -> str:
+        """A standalone document for WeasyPrint: one card, or a booklet of (title, html)."""
+        return self.env.get_template("impression.html").render(
+            title=title,
+            subtitle=subtitle,
+            booklet=booklet,
+            cards=[{"titre": t, "html": h} for t, h in parts],
+        )
+
     def header(self, card: Card) -> str:
         return self.env.get_template("fiche_entete.html").render(
+            pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
+            booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
+            kit=self.kit_href(card),
             card=card,
             meta=card.meta,
             kind_label=vocabulary("type").label(card.kind),

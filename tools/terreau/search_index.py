@@ -242,7 +242,7 @@ class ShardedIndex:
         return sorted(((r, round(s, 6)) for r, s in scores.items()), key=lambda rs: (-rs[1], rs[0]))
 
 
-def script(variable: str, payload: Any, key: int | None = None) -> str:
+def script(variable: str, payload: Any, key: int | str | None = None) -> str:
     """Data as a script that sets a global (or one entry of a global registry).
 
     Scripts rather than JSON read with fetch(): they also load over file://.
@@ -252,4 +252,5 @@ def script(variable: str, payload: Any, key: int | None = None) -> str:
     body = body.replace("</", "<\\/")
     if key is None:
         return f"window.{variable}={body};\n"
-    return f"(window.{variable}=window.{variable}||{{}})[{key}]={body};\n"
+    index = json.dumps(key, ensure_ascii=False)
+    return f"(window.{variable}=window.{variable}||{{}})[{index}]={body};\n"

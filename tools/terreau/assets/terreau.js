@@ -20,6 +20,8 @@
   var list = document.getElementById("terreau-recherche-resultats");
   var more = document.getElementById("terreau-plus");
   var PAGE = 20;
+  var kit = [];
+  var kitLink = document.getElementById("terreau-kit-lien");
   var engine = null;
   var table = null;
   var shown = PAGE;
@@ -41,6 +43,7 @@
 
   function checked() {
     var state = {};
+    if (!table) return state;
     table.facettes.forEach(function (f) {
       state[f.id] = [].slice.call(form.querySelectorAll("input[name='" + f.id + "']:checked"))
         .map(function (box) { return box.value; });
@@ -109,9 +112,23 @@
     });
   }
 
+  function idOf(row) {
+    return row[1].replace(/^.*\//, "").replace(/\.html$/, "");
+  }
+
+  function showKit() {
+    kitLink.textContent = "";
+    if (!kit.length) return;
+    var a = document.createElement("a");
+    a.href = base + "kit.html?fiches=" + encodeURIComponent(kit.join(","));
+    a.textContent = "Imprimer le kit (" + kit.length + (kit.length > 1 ? " fiches)" : " fiche)");
+    kitLink.appendChild(a);
+  }
+
   function remember(text, state) {
     var params = new URLSearchParams();
     if (text) params.set("q", text);
+    if (kit.length) params.set("kit", kit.join(","));
     table.facettes.forEach(function (f) { state[f.id].forEach(function (v) { params.append(f.id, v); }); });
     var query = params.toString();
     try {
@@ -136,6 +153,25 @@
       li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
       li.appendChild(p);
+      var id = idOf(c);
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = "terreau-kit-" + id;
+      box.checked = kit.indexOf(id) >= 0;
+      box.addEventListener("change", function () {
+        if (box.checked) { if (kit.indexOf(id) < 0) kit.push(id); } else { kit.splice(kit.indexOf(id), 1); }
+        showKit();
+        remember(input.value, checked());
+      });
+      var label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.textContent = "Ajouter au kit";
+      label.setAttribute("aria-label", "Ajouter « " + c[0] + " » au kit à imprimer");
+      var choose = document.createElement("p");
+      choose.className = "terreau-resultat__kit";
+      choose.appendChild(box);
+      choose.appendChild(label);
+      li.appendChild(choose);
       list.appendChild(li);
     });
     var what = total > 1 ? total + " fiches" : total + " fiche";
@@ -169,6 +205,8 @@
   function restore() {
     var params = new URLSearchParams(window.location.search);
     input.value = params.get("q") || "";
+    kit = (params.get("kit") || "").split(",").filter(function (x) { return /^[a-z0-9-]+$/.test(x); });
+    showKit();
     form.querySelectorAll(".terreau-facette input[type=checkbox]").forEach(function (box) {
       box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
       if (box.checked) box.closest("details").open = true;
@@ -313,5 +351,82 @@
     form.setAttribute("data-pret", "oui");
     form.addEventListener("change", show);
     show();
+  });
+})();
+
+
+/* The kit page: a booklet assembled from the printable fragments of the chosen cards. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("terreau-kit");
+  if (!root) return;
+  var me = document.currentScript || document.querySelector("script[src*='assets/terreau/terreau.js']");
+  var base = me.src.replace(/assets\/terreau\/terreau\.js.*$/, "");
+  var params = new URLSearchParams(window.location.search);
+  var ids = (params.get("fiches") || "").split(",").filter(function (x) { return /^[a-z0-9-]+$/.test(x); });
+  var title = params.get("titre") || "Kit de fiches Terreau";
+  var out = document.getElementById("terreau-kit-livret");
+  var button = document.getElementById("terreau-kit-imprimer");
+  document.documentElement.classList.add("terreau-js");
+  if (!ids.length) return;
+
+  function load(id) {
+    return new Promise(function (resolve) {
+      var s = document.createElement("script");
+      s.src = base + "assets/terreau/impression/" + id + ".js";
+      s.onload = resolve;
+      s.onerror = resolve;  // an unknown card is simply left out
+      document.head.appendChild(s);
+    });
+  }
+
+  Promise.all(ids.map(load)).then(function () {
+    var found = ids.filter(function (id) { return window.TERREAU_IMPRESSION && window.TERREAU_IMPRESSION[id]; });
+    var cover = document.createElement("section");
+    cover.className = "terreau-kit__couverture";
+    var h = document.createElement("h2");
+    h.textContent = title;
+    var count = document.createElement("p");
+    count.textContent = found.length + (found.length > 1 ? " fiches" : " fiche") + " · textes sous licence CC BY-SA 4.0";
+    cover.appendChild(h);
+    cover.appendChild(count);
+    var contents = document.createElement("nav");
+    contents.className = "terreau-kit__sommaire";
+    contents.setAttribute("aria-label", "Sommaire du kit");
+    var heading = document.createElement("h2");
+    heading.textContent = "Sommaire";
+    var list = document.createElement("ol");
+    contents.appendChild(heading);
+    contents.appendChild(list);
+    out.appendChild(cover);
+    out.appendChild(contents);
+    found.forEach(function (id, i) {
+      var section = document.createElement("section");
+      section.className = "terreau-kit__fiche";
+      section.innerHTML = window.TERREAU_IMPRESSION[id];
+      // Each card's own anchors would repeat across the booklet.
+      section.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+      // One level down, so that the booklet's outline stays whole: a card's h2 becomes an h3.
+      section.querySelectorAll("h5, h4, h3, h2").forEach(function (h) {
+        var lower = document.createElement("h" + (Number(h.tagName[1]) + 1));
+        lower.innerHTML = h.innerHTML;
+        lower.className = h.className;
+        h.replaceWith(lower);
+      });
+      section.querySelectorAll("h1").forEach(function (h1) {
+        var h2 = document.createElement("h2");
+        h2.className = "terreau-kit__titre";
+        h2.textContent = (i + 1) + ". " + h1.textContent;
+        h1.replaceWith(h2);
+      });
+      var item = document.createElement("li");
+      item.textContent = section.querySelector(".terreau-kit__titre").textContent.replace(/^\d+\. /, "");
+      list.appendChild(item);
+      out.appendChild(section);
+    });
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+    root.setAttribute("data-pret", "oui");
   });
 })();

@@ -1,0 +1,113 @@
+"""PDFs for real: every card has one, tool sheets fit two pages, booklets have a cover, a
+contents page with page numbers and the cards in order; the cache; the restricted fetcher."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site
+from pypdf import PdfReader
+from terreau import pdf
+from terreau.catalogue import build
+
+
+def text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def ink(path: Path, page: int = 1) -> float:
+    """Share of dark pixels on a page rendered by pdftoppm (poppler) in grey levels."""
+    raw = subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(path)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    # A binary PGM: "P5\nwidth height\n255\n" then one byte per pixel.
+    header, pixels = raw.split(b"\n", 3)[:3], raw.split(b"\n", 3)[3]
+    assert header[0] == b"P5"
+    return sum(1 for b in pixels if b < 128) / len(pixels)
+
+
+def test_every_card_has_a_pdf_linked_from_its_page(site: Path) -> None:
+    catalogue = build(ROOT / "docs")
+    for card in catalogue.cards.values():
+        path = site / Path(card.url).with_suffix(".pdf")
+        assert path.stat().st_size > 1000, card.id
+        html = (site / card.url).read_text("utf-8")
+        assert f'href="{path.name}" download>Télécharger la fiche (PDF)</a>' in html, card.id
+
+
+def test_tool_sheet_pdfs_fit_two_pages_with_title_and_licence(site: Path) -> None:
+    for tool in build(ROOT / "docs").of_kind("outil"):
+        path = site / Path(tool.url).with_suffix(".pdf")
+        reader = PdfReader(path)
+        assert 1 <= len(reader.pages) <= 2, (tool.id, len(reader.pages))
+        content = text(path)
+        assert tool.meta.titre.split(" ")[0] in content, tool.id
+        assert "CC BY-SA 4.0" in content.replace("\n", " "), tool.id
+
+
+def test_a_card_pdf_page_is_drawn(site: Path) -> None:
+    path = site / "methodes/enquete-collective.pdf"
+    assert "Enquête collective" in text(path)
+    assert 0.01 < ink(path) < 0.5  # text on the page, not a blank or black sheet
+
+
+def test_each_parcours_has_a_booklet_with_contents_and_page_numbers(site: Path) -> None:
+    catalogue = build(ROOT / "docs")
+    for route in catalogue.of_kind("parcours"):
+        path = site / "parcours" / f"{route.id}-livret.pdf"
+        reader = PdfReader(path)
+        steps = [catalogue.cards[s.fiche].meta.titre for s in route.meta.etapes]
+        assert len(reader.pages) >= len(steps) + 2, route.id
+        cover = reader.pages[0].extract_text()
+        assert route.meta.titre.split(" ")[0] in cover and "livret" in cover
+        contents = reader.pages[1].extract_text()
+        assert "Sommaire" in contents
+        positions = [contents.find(t[:20]) for t in steps]
+        assert -1 not in positions and positions == sorted(positions), route.id
+        assert f"2 / {len(reader.pages)}" in contents  # page numbers in the footer
+        link = f'href="{route.id}-livret.pdf" download>Télécharger le livret du parcours (PDF)</a>'
+        assert link in (site / route.url).read_text("utf-8")
+
+
+def test_a_one_card_change_renders_only_what_shows_it(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("TERREAU_CACHE", str(tmp_path / "cache"))
+    caplog.set_level(logging.INFO)
+    build_site(docs, tmp_path / "one", pdf=True)
+    assert "0 repris du cache" in caplog.text
+    card = docs / "outils/world-cafe.md"
+    card.write_text(card.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    caplog.clear()
+    build_site(docs, tmp_path / "two", pdf=True)
+    message = next(r.getMessage() for r in caplog.records if "PDF :" in r.getMessage())
+    rendered = int(message.split("PDF : ")[1].split(" ")[0])
+    assert rendered == 1, message  # the world café sheet; no parcours contains it
+
+
+def test_the_pdf_step_reads_nothing_outside_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "dedans.txt").write_text("ok", "utf-8")
+    fetcher = pdf.SiteFetcher(site, "https://terreau.example.org/")
+    assert fetcher.fetch((site / "dedans.txt").as_uri()).read() == b"ok"
+    assert fetcher.fetch("https://terreau.example.org/dedans.txt").read() == b"ok"
+    for url in (
+        "file:///etc/passwd",
+        (site / ".." / "dehors.txt").as_uri(),
+        "https://exemple.org/a.png",
+        "data:text/plain,x",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    html = f'<p>Texte</p><img src="{secret.as_uri()}"><img src="file:///etc/passwd"><img src="../x.png">'
+    job = pdf.Job(site / "x.pdf", html, "https://terreau.example.org/")
+    pdf.build([job], site, tmp_path / "cache", "https://terreau.example.org/", workers=1)
+    assert "Texte" in text(site / "x.pdf")
