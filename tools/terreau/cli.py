@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from terreau import export, scaffold, schema
+from terreau import export, forms, scaffold, schema
 from terreau.catalogue import build
 from terreau.errors import Problem
 
@@ -73,9 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     valider.add_argument(
         "--format",
-        choices=["texte", "json", "github"],
+        choices=["texte", "json", "github", "gitlab"],
         default="texte",
-        help="texte (par défaut), json, ou github (annotations pour les demandes de fusion)",
+        help="texte (par défaut), json, github (annotations sur les lignes d'une demande de "
+        "fusion GitHub) ou gitlab (rapport Code Quality pour GitLab)",
     )
 
     nouveau = sub.add_parser(
@@ -148,6 +150,44 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DOSSIER",
         help="dossier où écrire les fichiers (par défaut : donnees)",
     )
+
+    importer = sub.add_parser(
+        "importer-formulaire",
+        help="transformer un formulaire envoyé sur la forge en fiche",
+        description="Lit le texte d'un ticket créé par un formulaire (« Partager un retour "
+        "d'expérience » ou « Proposer une fiche ») et écrit la fiche correspondante dans docs/, "
+        "si elle est valide. Sinon, n'écrit rien et explique ce qu'il faut corriger.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importer.add_argument(
+        "--formulaire",
+        choices=sorted(forms.FORMS),
+        required=True,
+        help="le formulaire envoyé : retour ou fiche",
+    )
+    importer.add_argument(
+        "--corps", required=True, metavar="FICHIER", help="fichier contenant le texte du ticket"
+    )
+    importer.add_argument(
+        "--docs",
+        default="docs",
+        metavar="DOSSIER",
+        help="dossier qui contient les fiches (par défaut : docs)",
+    )
+    importer.add_argument(
+        "--message", metavar="FICHIER", help="où écrire, en Markdown, la réponse à poster sur le ticket"
+    )
+
+    formulaires = sub.add_parser(
+        "formulaires",
+        help="écrire les formulaires de la forge (GitHub et GitLab)",
+        description="Écrit .github/ISSUE_TEMPLATE/*.yml et .gitlab/issue_templates/*.md à partir "
+        "des définitions de Terreau.",
+    )
+    formulaires.add_argument(
+        "--racine", default=".", metavar="DOSSIER", help="racine du dépôt (par défaut : le dossier courant)"
+    )
     return parser
 
 
@@ -166,6 +206,21 @@ def _selected(problems: list[Problem], paths: Sequence[str]) -> list[Problem]:
 def _print_problems(problems: list[Problem], fmt: str, checked: int) -> None:
     if fmt == "json":
         json.dump([p.as_dict() for p in problems], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if fmt == "gitlab":
+        # GitLab's Code Quality report: shown on the changed lines of a merge request.
+        report = [
+            {
+                "description": p.format_text().split(": ", 1)[1],
+                "check_name": p.code,
+                "fingerprint": hashlib.sha1(f"{p.path}:{p.line}:{p.code}:{p.field}".encode()).hexdigest(),
+                "severity": "major",
+                "location": {"path": p.path, "lines": {"begin": p.line}},
+            }
+            for p in problems
+        ]
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     for p in problems:
@@ -255,6 +310,42 @@ def cmd_exporter(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_importer(args: argparse.Namespace) -> int:
+    docs = Path(args.docs)
+    body_file = Path(args.corps)
+    if not docs.is_dir() or not body_file.is_file():
+        print("terreau : le dossier des fiches ou le fichier du ticket est introuvable.", file=sys.stderr)
+        return EXIT_USAGE
+    form = forms.FORMS[args.formulaire]
+    body = body_file.read_text("utf-8", errors="replace")
+    try:
+        path = forms.convert(form, body, docs, build(docs))
+    except forms.FormError as err:
+        message = (
+            "Merci pour votre contribution ! Elle ne peut pas encore devenir une fiche :\n\n"
+            + "\n".join(f"- {p}" for p in err.problems)
+            + "\n\nModifiez votre ticket (bouton « Modifier ») : il sera relu à nouveau. "
+            "Rien de ce que vous avez écrit n'est perdu.\n"
+        )
+        print(message, file=sys.stderr)
+        if args.message:
+            Path(args.message).write_text(message, "utf-8")
+        return EXIT_PROBLEMS
+    print(path)
+    if args.message:
+        Path(args.message).write_text(
+            f"Merci ! Votre contribution est devenue la fiche `{path}`, proposée pour relecture.\n",
+            "utf-8",
+        )
+    return EXIT_OK
+
+
+def cmd_formulaires(args: argparse.Namespace) -> int:
+    for path in forms.write_forge_files(Path(args.racine)):
+        print(f"Formulaire écrit : {path}")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     for path in schema.write_all(Path(args.dossier)):
         print(f"Schéma écrit : {path}")
@@ -275,6 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "nouveau": cmd_nouveau,
         "schema": cmd_schema,
         "exporter": cmd_exporter,
+        "importer-formulaire": cmd_importer,
+        "formulaires": cmd_formulaires,
     }
     if args.commande in commands:
         return commands[args.commande](args)

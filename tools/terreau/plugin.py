@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 from importlib import resources
@@ -16,7 +17,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import archive, export, finder, jsonld, pdf, reference, sanitize, search_index
+from terreau import archive, attribution, export, finder, jsonld, pdf, reference, sanitize, search_index
 from terreau.catalogue import Catalogue, build
 from terreau.forge import Forge
 from terreau.render import Renderer, environment
@@ -36,6 +37,7 @@ LISTINGS = {
 
 
 REFERENCE = ("contribuer/reference.md", "Référence des fiches")
+TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 KIT = ("kit.md", "Imprimer un kit de fiches")
 
 
@@ -50,6 +52,8 @@ class TerreauConfig(Config):
     # A PDF of every card and a booklet per parcours (WeasyPrint), cached between builds.
     pdf = c.Type(bool, default=True)
     cache = c.Type(str, default=".cache/terreau")
+    # A card not reviewed for this many months is marked « à relire ».
+    relecture_mois = c.Type(int, default=24)
 
 
 class TerreauPlugin(BasePlugin[TerreauConfig]):
@@ -71,12 +75,27 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             if self.config.forge
             else None
         )
+        prefix = attribution.docs_prefix(root, docs)
+        history = (
+            attribution.read(root, prefix.rstrip("/")) if prefix else attribution.History(available=False)
+        )
+        if not history.available:
+            log.info("Pas d'historique Git : les fiches n'affichent pas leurs contributeurs.")
+        elif history.shallow:
+            log.info(
+                "ATTENTION : copie partielle du dépôt (shallow clone) : les contributeurs et les "
+                "dates affichés ne portent que sur l'historique présent. Pour tout l'historique : "
+                "git fetch --unshallow."
+            )
         self.renderer = Renderer(
             self.catalogue,
             environment(root / self.config.gabarits),
             config.site_url or "",
             forge,
             pdf=self.config.pdf,
+            history=history,
+            docs_prefix=prefix or "docs/",
+            review_before=_months_before(_build_date(), self.config.relecture_mois),
         )
         self.cache_dir = root / self.config.cache
         self.printables: dict[str, str] = {}
@@ -99,7 +118,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for name, path in _lunr_files().items():
             files.append(File.generated(config, f"{ASSETS}/lunr/{name}", abs_src_path=str(path)))
         needs = [(f"trouver/{need}.md", f"{label} : par où commencer ?") for need, label in finder.NEEDS]
-        for uri, title in [*LISTINGS.values(), REFERENCE, KIT, *needs]:
+        for uri, title in [*LISTINGS.values(), REFERENCE, TO_REVIEW, KIT, *needs]:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
         for name, content in export.files(self.catalogue).items():
@@ -156,6 +175,10 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = sanitize.clean(html)
         src = page.file.src_uri
+        if self.catalogue.by_path(src) is None:
+            # Cards carry these links in their header; other pages at their foot.
+            links = self.renderer.forge_links(None if page.file.generated_by else src)
+            html += self.renderer.env.get_template("liens_forge.html").render(forge=links)
         card = self.catalogue.by_path(src)
         if card is not None:
             page.meta["terreau_jsonld"] = jsonld.script_body(card, config.site_url or "")
@@ -172,6 +195,10 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             return html + self.renderer.depart(page.url)
         if src.startswith("trouver/") and src[8:-3] in dict(finder.NEEDS):
             return html + self.renderer.trouver(src[8:-3], page.url)
+        if src == TO_REVIEW[0]:
+            return html + self.renderer.to_review_page(page.url, self.config.relecture_mois)
+        if src == "contributeurs.md":
+            return html + self.renderer.contributors_page(page.url)
         if src == REFERENCE[0]:
             return html + self.renderer.env.get_template("reference.html").render(
                 reference.context(self.catalogue)
@@ -189,6 +216,16 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         ]
         cards.sort(key=lambda c: c["titre"])
         return self.renderer.env.get_template("liste.html").render(cards=cards)
+
+
+def _build_date() -> dt.date:
+    """The date the site speaks of: SOURCE_DATE_EPOCH's (the last commit's), not the clock's."""
+    return dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), dt.UTC).date()
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, 28))
 
 
 def _pin_build_date(root: Path) -> None:

@@ -7,6 +7,7 @@ Autoescaping is on: every value a contributor wrote is escaped, never trusted.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,7 +16,7 @@ from urllib.parse import urlencode
 
 import jinja2
 
-from terreau import carte, finder, qr
+from terreau import attribution, carte, finder, qr
 from terreau.catalogue import Catalogue
 from terreau.forge import Forge
 from terreau.loader import Card
@@ -83,6 +84,12 @@ def month(value: str) -> str:
     return value
 
 
+def french_date(d: dt.date) -> str:
+    """« 22 novembre 2026 », « 1er mars 2025 »."""
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {MONTHS[d.month - 1]} {d.year}"
+
+
 def period(p: Periode) -> str:
     if p.fin:
         return f"de {month(p.debut)} à {month(p.fin)}"
@@ -110,10 +117,16 @@ class Renderer:
         site_url: str = "",
         forge: Forge | None = None,
         pdf: bool = False,
+        history: attribution.History | None = None,
+        docs_prefix: str = "docs/",
+        review_before: dt.date | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.env = env
         self.pdf = pdf
+        self.history = history or attribution.History(available=False)
+        self.docs_prefix = docs_prefix
+        self.review_before = review_before
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
 
@@ -246,8 +259,42 @@ class Renderer:
             cards=[{"titre": t, "html": h} for t, h in parts],
         )
 
+    def to_review(self, card: Card) -> bool:
+        """Not reviewed since the configured date (or never): shown « à relire »."""
+        if self.review_before is None or card.kind == "axe":
+            return False
+        reviewed = getattr(card.meta, "relu_le", None)
+        return reviewed is None or reviewed < self.review_before
+
+    def forge_links(self, src_path: str | None) -> dict[str, str] | None:
+        """« Modifier cette page » (for a file of docs/) and « Partager un retour »."""
+        if self.forge is None:
+            return None
+        links = {"retour": self.forge.form("retour")}
+        if src_path:
+            links["modifier"] = self.forge.edit(src_path)
+        return links
+
+    def credits(self, card: Card) -> dict[str, Any]:
+        """Who wrote the card (Git history, .mailmap, co-authors) and how to cite it."""
+        story = self.history.of(self.docs_prefix + card.rel_path)
+        authors = list(dict.fromkeys([*getattr(card.meta, "auteurs", []), *story.contributors]))
+        structures = list(getattr(card.meta, "structures", []))
+        by = ", ".join(structures + [a for a in authors if a not in structures]) or "Terreau"
+        address = (self.site_url + card.url) if self.site_url else card.url
+        cite = f"« {card.meta.titre} », fiche Terreau ({by}), {address}, licence CC BY-SA 4.0."
+        return {
+            "people": story.contributors,
+            "last_change": french_date(story.last_change) if story.last_change else None,
+            "cite": cite,
+            "history": self.history.available,
+            "shallow": self.history.shallow,
+        }
+
     def header(self, card: Card) -> str:
         return self.env.get_template("fiche_entete.html").render(
+            to_review=self.to_review(card),
+            forge=self.forge_links(card.rel_path),
             pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
             booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
             kit=self.kit_href(card),
@@ -314,6 +361,7 @@ class Renderer:
         return self.env.get_template("fiche_pied.html").render(
             card=card,
             meta=m,
+            credits=self.credits(card),
             print_links=self.print_links(card),
             records=records,
             grid_average=average,
@@ -485,3 +533,35 @@ class Renderer:
             unplaced=[self.link(page_url, r.id) for r in unplaced],
             total=len(self.catalogue.of_kind("retour")),
         )
+
+    # -- maintainers and contributors ------------------------------------------------------
+
+    def to_review_page(self, page_url: str, months: int) -> str:
+        cards = [
+            self.link(page_url, c.id)
+            | {
+                "relu": ("relue le " + french_date(c.meta.relu_le))
+                if getattr(c.meta, "relu_le", None)
+                else "jamais relue",
+            }
+            for c in finder.ordered(self.catalogue)
+            if self.to_review(c)
+        ]
+        return self.env.get_template("a_relire.html").render(cards=cards, months=months)
+
+    def contributors_page(self, page_url: str) -> str:
+        by_structure: dict[str, list[Card]] = {}
+        by_person: dict[str, int] = {}
+        for card in finder.ordered(self.catalogue):
+            for s in getattr(card.meta, "structures", []):
+                by_structure.setdefault(s, []).append(card)
+            for person in self.history.of(self.docs_prefix + card.rel_path).contributors:
+                by_person[person] = by_person.get(person, 0) + 1
+        structures = [
+            {"name": name, "count": len(cards), "cards": [self.link(page_url, c.id) for c in cards[:10]]}
+            for name, cards in sorted(by_structure.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
+        people = [
+            {"name": n, "count": k} for n, k in sorted(by_person.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        return self.env.get_template("contributeurs.html").render(structures=structures, people=people)
