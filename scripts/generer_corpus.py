@@ -11,6 +11,7 @@ from docs/axes/. Feedback records are a tenth of the cards, as in a living commo
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shutil
@@ -75,7 +76,9 @@ def common(rng: random.Random, pool: list[str], title: str) -> str:
         f'compostabilite: "{rng.choice(pool)[:300]}"\n'
         "structures: [Association de test]\n"
         "sources:\n  - titre: Source de test\n    url: https://exemple.org/source\n"
-        f"mots_cles: [{', '.join(rng.choice(pool).split()[:3]).replace(':', '')}]\n"
+        "mots_cles: [" + ", ".join(
+            json.dumps(w, ensure_ascii=False) for w in rng.choice(pool).split()[:3] if w.isalpha()
+        ) + "]\n"
         "relu_le: 2026-01-15\n"
     )
 

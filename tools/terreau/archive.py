@@ -18,10 +18,12 @@ def write(site_dir: Path) -> Path:
     target = site_dir / NAME
     # Source maps are for developers; the archive is for people in a village hall.
     files = sorted(p for p in site_dir.rglob("*") if p.is_file() and p != target and p.suffix != ".map")
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    with zipfile.ZipFile(target, "w") as z:
         for path in files:
             info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(site_dir).as_posix()}", stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # PDFs, images and gzip files are compressed already: storing them is faster.
+            packed = path.suffix in (".pdf", ".png", ".jpg", ".gz", ".zip", ".woff2")
+            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            z.writestr(info, path.read_bytes(), compresslevel=9)
+            z.writestr(info, path.read_bytes(), compresslevel=None if packed else 6)
     return target

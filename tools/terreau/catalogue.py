@@ -31,6 +31,7 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         self._by_path: dict[str, Card] = {}
+        self._pointing: dict[str, list[Card]] | None = None
 
     def add(self, card: Card) -> None:
         self.cards[card.id] = card
@@ -38,10 +39,16 @@ class Catalogue:
 
     def used_by(self, card_id: str) -> dict[str, list[Card]]:
         """The cards that point to ``card_id``, grouped by their kind."""
+        if self._pointing is None:
+            # Built once: asking every card for every page would grow as the square of the size.
+            self._pointing = {}
+            for other in sorted(self.cards.values(), key=lambda c: c.id):
+                for target in sorted(_targets(other)):
+                    if target != other.id:
+                        self._pointing.setdefault(target, []).append(other)
         found: dict[str, list[Card]] = {}
-        for other in sorted(self.cards.values(), key=lambda c: c.id):
-            if card_id in _targets(other) and other.id != card_id:
-                found.setdefault(other.kind, []).append(other)
+        for other in self._pointing.get(card_id, []):
+            found.setdefault(other.kind, []).append(other)
         return found
 
 

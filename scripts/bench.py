@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Benchmark: Terreau against plain mkdocs-material, in the same run, on the same pages.
+
+Usage: .venv/bin/python scripts/bench.py [TAILLE ...] [--pdf-jusqua N] [--sortie FICHIER]
+
+For each size (default 100 1000 5000) it generates a corpus (scripts/generer_corpus.py),
+builds it with mkdocs-material and its own search plugin (the baseline: same theme, same
+navigation, no Terreau plugin) and with Terreau, and measures: build time and peak memory
+(and their ratio), validation time, search index build time, bytes downloaded before the
+first search result (gzip), HTML bytes per card page, site size, rebuild after a one-card
+change, Git attribution time, and the time to the first result in headless chromium with a
+4x CPU slowdown. It prints a Markdown table and writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tools"))
+from generer_corpus import generate  # noqa: E402
+
+from terreau import attribution, finder, search_index  # noqa: E402
+from terreau.catalogue import build  # noqa: E402
+
+VENV = ROOT / ".venv/bin"
+QUERY = "energie"
+STUBS = {  # pages Terreau generates, written as plain pages for the baseline's navigation
+    "methodes/index.md": "Méthodes", "outils/index.md": "Fiches outils",
+    "actions/index.md": "Fiches actions", "retours/index.md": "Retours d'expérience",
+    "parcours/index.md": "Parcours", "axes/index.md": "Les cinq axes",
+    "contribuer/reference.md": "Référence des fiches", "contribuer/a-relire.md": "Fiches à relire",
+}
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Wall time (s) and peak memory (MB) of a command, from GNU time."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], capture_output=True,
+                         text=True, env={**os.environ, **(env or {})})
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    wall, rss = out.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss) // 1024
+
+
+def project(base: Path, size: int) -> tuple[Path, Path]:
+    """A Terreau project and a baseline project on the same generated pages."""
+    terreau = base / "terreau"
+    generate(terreau / "docs", size, 900, 1)
+    for page in (ROOT / "docs").glob("*.md"):
+        shutil.copy(page, terreau / "docs" / page.name)
+    config = (ROOT / "mkdocs.yml").read_text("utf-8").replace("strict: true", "strict: false")
+    (terreau / "mkdocs.yml").write_text(config, "utf-8")
+    baseline = base / "baseline"
+    shutil.copytree(terreau / "docs", baseline / "docs")
+    for rel, title in STUBS.items():
+        (baseline / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (baseline / "docs" / rel).write_text(f"# {title}\n", "utf-8")
+    plain = re.sub(r"plugins:\n(?:  .*\n|      .*\n)+", "plugins:\n  - search:\n      lang: fr\n", config)
+    (baseline / "mkdocs.yml").write_text(plain, "utf-8")
+    return terreau, baseline
+
+
+def site_size(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+def card_html(site: Path, cards: list) -> int:
+    sizes = [(site / c.url).stat().st_size for c in cards if (site / c.url).exists()]
+    return sum(sizes) // max(1, len(sizes))
+
+
+def terreau_first_result_bytes(site: Path, docs: Path) -> tuple[int, int]:
+    """Search data + code a visitor downloads before the first result (gzip), and the data only."""
+    catalogue = build(docs)
+    cards, starts, shards = finder.search_data(catalogue)
+    index = search_index.ShardedIndex(starts, shards)
+    data = site / "assets/terreau/recherche"
+    files = [data / "facettes.js"]
+    top = [pos for pos, _ in index.search(QUERY)[:20]]
+    files += [data / f"index-{k}.js" for k in sorted({search_index.shard_of(starts, c.term)
+                                                      for c in search_index.query_clauses(QUERY)})]
+    files += [data / f"fiches-{k}.js" for k in sorted({p // finder.CHUNK for p in top})]
+    code = [site / "assets/terreau" / n for n in ("terreau.js", "moteur.js", "lunr/lunr.js",
+                                                  "lunr/lunr.stemmer.support.min.js",
+                                                  "lunr/lunr.fr.min.js")]
+    data_bytes = sum(gz(f.read_bytes()) for f in files)
+    return data_bytes + sum(gz(f.read_bytes()) for f in code), data_bytes
+
+
+def baseline_first_result_bytes(site: Path) -> tuple[int, int]:
+    index = site / "search/search_index.json"
+    worker = next((site / "assets/javascripts/workers").glob("search.*.min.js"))
+    languages = [site / "assets/javascripts/lunr/min" / n for n in
+                 ("lunr.stemmer.support.min.js", "lunr.fr.min.js", "lunr.multi.min.js")]
+    data_bytes = gz(index.read_bytes())
+    return data_bytes + sum(gz(f.read_bytes()) for f in [worker, *languages] if f.exists()), data_bytes
+
+
+def browser_figures(site: Path) -> dict[str, float]:
+    """Time to the first result with a 4x CPU slowdown, and a card page's weight (gzip)."""
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    figures: dict[str, float] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        start = time.perf_counter()
+        page.goto(url + f"recherche.html?q={QUERY}")
+        page.wait_for_function(
+            f"() => (document.getElementById('terreau-recherche-etat') || {{}}).textContent"
+            f"?.includes('« {QUERY} »')", timeout=120_000)
+        figures["premier_resultat_s"] = round(time.perf_counter() - start, 2)
+        page.close()
+        page = browser.new_page()
+        sizes: list[int] = []
+        page.on("response", lambda r: sizes.append(gz(r.body())) if r.ok else None)
+        card = next((site / "methodes").glob("methode-*.html"))
+        page.goto(url + f"methodes/{card.name}")
+        page.wait_for_load_state("networkidle")
+        figures["page_fiche_gz_ko"] = round(sum(sizes) / 1024, 1)
+        browser.close()
+    httpd.shutdown()
+    return figures
+
+
+def attribution_time(docs: Path) -> float:
+    """Commit the corpus in 20 batches, then time one read of the whole history."""
+    repo = docs.parent
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Banc d'essai", "GIT_AUTHOR_EMAIL": "banc@invalid",
+           "GIT_COMMITTER_NAME": "Banc d'essai", "GIT_COMMITTER_EMAIL": "banc@invalid"}
+    run = functools.partial(subprocess.run, cwd=repo, check=True, capture_output=True, env=env)
+    run(["git", "init", "-q", "-b", "main"])
+    files = sorted(p.relative_to(repo).as_posix() for p in docs.rglob("*.md"))
+    for i in range(20):
+        batch = files[i::20]
+        if batch:
+            run(["git", "add", *batch])
+            run(["git", "commit", "-q", "-m", f"Lot {i}"])
+    start = time.perf_counter()
+    history = attribution.read(repo, "docs")
+    elapsed = time.perf_counter() - start
+    assert len(history.files) >= len(files) * 0.9
+    return round(elapsed, 2)
+
+
+def measure(size: int, base: Path, pdf_up_to: int) -> dict[str, float]:
+    terreau, baseline = project(base, size)
+    env = {"TERREAU_PDF": "false", "TERREAU_CACHE": str(base / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    row: dict[str, float] = {"fiches": size}
+    row["base_construction_s"], row["base_memoire_mo"] = timed(
+        [str(VENV / "mkdocs"), "build", "-q", "-f", str(baseline / "mkdocs.yml"), "-d",
+         str(base / "site-base")], env)
+    row["construction_s"], row["memoire_mo"] = timed(
+        [str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d",
+         str(base / "site")], env)
+    row["ratio_temps"] = round(row["construction_s"] / row["base_construction_s"], 2)
+    row["ratio_memoire"] = round(row["memoire_mo"] / row["base_memoire_mo"], 2)
+    row["validation_s"], _ = timed([str(VENV / "terreau"), "valider", "--docs",
+                                    str(terreau / "docs")])
+    catalogue = build(terreau / "docs")
+    start = time.perf_counter()
+    finder.search_data(catalogue)
+    row["index_s"] = round(time.perf_counter() - start, 2)
+    total, data = terreau_first_result_bytes(base / "site", terreau / "docs")
+    row["avant_resultat_gz_ko"], row["donnees_recherche_gz_ko"] = round(total / 1024), round(data / 1024)
+    total, data = baseline_first_result_bytes(base / "site-base")
+    row["base_avant_resultat_gz_ko"], row["base_index_gz_ko"] = round(total / 1024), round(data / 1024)
+    cards = [c for c in catalogue.cards.values() if c.kind in ("methode", "outil", "action")]
+    row["html_fiche_ko"] = round(card_html(base / "site", cards) / 1024, 1)
+    row["base_html_fiche_ko"] = round(card_html(base / "site-base", cards) / 1024, 1)
+    row["site_mo"] = round(site_size(base / "site") / 2**20, 1)
+    row["base_site_mo"] = round(site_size(base / "site-base") / 2**20, 1)
+    # A one-card change, caches warm (with PDFs up to the given size).
+    if size <= pdf_up_to:
+        env["TERREAU_PDF"] = "true"
+        timed([str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d",
+               str(base / "site")], env)  # PDFs rendered once, into the cache
+    card = next((terreau / "docs/outils").glob("outil-*.md"))
+    card.write_text(card.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    row["reconstruction_s"], _ = timed(
+        [str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d",
+         str(base / "site")], env)
+    row["reconstruction_avec_pdf"] = 1.0 if size <= pdf_up_to else 0.0
+    row["attribution_s"] = attribution_time(terreau / "docs")
+    row.update(browser_figures(base / "site"))
+    return row
+
+
+COLUMNS = [
+    ("fiches", "Fiches"), ("construction_s", "Construction Terreau (s)"),
+    ("base_construction_s", "Construction mkdocs-material (s)"), ("ratio_temps", "Ratio temps"),
+    ("memoire_mo", "Mémoire Terreau (Mo)"), ("base_memoire_mo", "Mémoire mkdocs-material (Mo)"),
+    ("ratio_memoire", "Ratio mémoire"), ("validation_s", "Validation (s)"),
+    ("index_s", "Index de recherche (s)"),
+    ("avant_resultat_gz_ko", "Avant le 1er résultat, Terreau (Ko gz)"),
+    ("base_avant_resultat_gz_ko", "Avant le 1er résultat, mkdocs-material (Ko gz)"),
+    ("html_fiche_ko", "HTML d'une fiche (Ko)"), ("base_html_fiche_ko", "HTML, mkdocs-material (Ko)"),
+    ("page_fiche_gz_ko", "Page de fiche, 1re visite (Ko gz)"),
+    ("site_mo", "Site Terreau (Mo)"), ("base_site_mo", "Site mkdocs-material (Mo)"),
+    ("reconstruction_s", "Après une fiche modifiée (s)"),
+    ("reconstruction_avec_pdf", "… PDF compris (1 = oui)"), ("attribution_s", "Attribution Git (s)"),
+    ("premier_resultat_s", "1er résultat, processeur ralenti ×4 (s)"),
+]
+
+
+def table(rows: list[dict[str, float]]) -> str:
+    lines = ["| Mesure | " + " | ".join(str(int(r["fiches"])) for r in rows) + " |",
+             "|---|" + "---:|" * len(rows)]
+    for key, label in COLUMNS[1:]:
+        lines.append(f"| {label} | " + " | ".join(str(r.get(key, "")) for r in rows) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Mesure Terreau face à mkdocs-material.")
+    parser.add_argument("tailles", nargs="*", type=int, default=[100, 1000, 5000])
+    parser.add_argument("--pdf-jusqua", type=int, default=1000,
+                        help="taille maximale à laquelle la reconstruction inclut les PDF")
+    parser.add_argument("--sortie", type=Path, default=Path("bench-resultats.json"))
+    args = parser.parse_args()
+    rows = []
+    for size in args.tailles:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows.append(measure(size, Path(tmp), args.pdf_jusqua))
+            print(f"{size} fiches mesurées.", file=sys.stderr)
+    args.sortie.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
