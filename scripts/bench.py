@@ -33,17 +33,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tools"))
 from generer_corpus import generate  # noqa: E402
-
 from terreau import attribution, finder, search_index  # noqa: E402
 from terreau.catalogue import build  # noqa: E402
 
 VENV = ROOT / ".venv/bin"
 QUERY = "energie"
 STUBS = {  # pages Terreau generates, written as plain pages for the baseline's navigation
-    "methodes/index.md": "Méthodes", "outils/index.md": "Fiches outils",
-    "actions/index.md": "Fiches actions", "retours/index.md": "Retours d'expérience",
-    "parcours/index.md": "Parcours", "axes/index.md": "Les cinq axes",
-    "contribuer/reference.md": "Référence des fiches", "contribuer/a-relire.md": "Fiches à relire",
+    "methodes/index.md": "Méthodes",
+    "outils/index.md": "Fiches outils",
+    "actions/index.md": "Fiches actions",
+    "retours/index.md": "Retours d'expérience",
+    "parcours/index.md": "Parcours",
+    "axes/index.md": "Les cinq axes",
+    "contribuer/reference.md": "Référence des fiches",
+    "contribuer/a-relire.md": "Fiches à relire",
 }
 
 
@@ -53,8 +56,12 @@ def gz(data: bytes) -> int:
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall time (s) and peak memory (MB) of a command, from GNU time."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], capture_output=True,
-                         text=True, env={**os.environ, **(env or {})})
+    out = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-2000:])
     wall, rss = out.stderr.strip().splitlines()[-1].split()
@@ -96,12 +103,21 @@ def terreau_first_result_bytes(site: Path, docs: Path) -> tuple[int, int]:
     data = site / "assets/terreau/recherche"
     files = [data / "facettes.js"]
     top = [pos for pos, _ in index.search(QUERY)[:20]]
-    files += [data / f"index-{k}.js" for k in sorted({search_index.shard_of(starts, c.term)
-                                                      for c in search_index.query_clauses(QUERY)})]
+    files += [
+        data / f"index-{k}.js"
+        for k in sorted({search_index.shard_of(starts, c.term) for c in search_index.query_clauses(QUERY)})
+    ]
     files += [data / f"fiches-{k}.js" for k in sorted({p // finder.CHUNK for p in top})]
-    code = [site / "assets/terreau" / n for n in ("terreau.js", "moteur.js", "lunr/lunr.js",
-                                                  "lunr/lunr.stemmer.support.min.js",
-                                                  "lunr/lunr.fr.min.js")]
+    code = [
+        site / "assets/terreau" / n
+        for n in (
+            "terreau.js",
+            "moteur.js",
+            "lunr/lunr.js",
+            "lunr/lunr.stemmer.support.min.js",
+            "lunr/lunr.fr.min.js",
+        )
+    ]
     data_bytes = sum(gz(f.read_bytes()) for f in files)
     return data_bytes + sum(gz(f.read_bytes()) for f in code), data_bytes
 
@@ -109,8 +125,10 @@ def terreau_first_result_bytes(site: Path, docs: Path) -> tuple[int, int]:
 def baseline_first_result_bytes(site: Path) -> tuple[int, int]:
     index = site / "search/search_index.json"
     worker = next((site / "assets/javascripts/workers").glob("search.*.min.js"))
-    languages = [site / "assets/javascripts/lunr/min" / n for n in
-                 ("lunr.stemmer.support.min.js", "lunr.fr.min.js", "lunr.multi.min.js")]
+    languages = [
+        site / "assets/javascripts/lunr/min" / n
+        for n in ("lunr.stemmer.support.min.js", "lunr.fr.min.js", "lunr.multi.min.js")
+    ]
     data_bytes = gz(index.read_bytes())
     return data_bytes + sum(gz(f.read_bytes()) for f in [worker, *languages] if f.exists()), data_bytes
 
@@ -129,8 +147,10 @@ def browser_figures(site: Path) -> dict[str, float]:
     url = f"http://127.0.0.1:{httpd.server_address[1]}/"
     figures: dict[str, float] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page()
         cdp = page.context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
@@ -138,7 +158,9 @@ def browser_figures(site: Path) -> dict[str, float]:
         page.goto(url + f"recherche.html?q={QUERY}")
         page.wait_for_function(
             f"() => (document.getElementById('terreau-recherche-etat') || {{}}).textContent"
-            f"?.includes('« {QUERY} »')", timeout=120_000)
+            f"?.includes('« {QUERY} »')",
+            timeout=120_000,
+        )
         figures["premier_resultat_s"] = round(time.perf_counter() - start, 2)
         page.close()
         page = browser.new_page()
@@ -156,8 +178,13 @@ def browser_figures(site: Path) -> dict[str, float]:
 def attribution_time(docs: Path) -> float:
     """Commit the corpus in 20 batches, then time one read of the whole history."""
     repo = docs.parent
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Banc d'essai", "GIT_AUTHOR_EMAIL": "banc@invalid",
-           "GIT_COMMITTER_NAME": "Banc d'essai", "GIT_COMMITTER_EMAIL": "banc@invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Banc d'essai",
+        "GIT_AUTHOR_EMAIL": "banc@invalid",
+        "GIT_COMMITTER_NAME": "Banc d'essai",
+        "GIT_COMMITTER_EMAIL": "banc@invalid",
+    }
     run = functools.partial(subprocess.run, cwd=repo, check=True, capture_output=True, env=env)
     run(["git", "init", "-q", "-b", "main"])
     files = sorted(p.relative_to(repo).as_posix() for p in docs.rglob("*.md"))
@@ -178,15 +205,24 @@ def measure(size: int, base: Path, pdf_up_to: int) -> dict[str, float]:
     env = {"TERREAU_PDF": "false", "TERREAU_CACHE": str(base / "cache"), "NO_MKDOCS_2_WARNING": "1"}
     row: dict[str, float] = {"fiches": size}
     row["base_construction_s"], row["base_memoire_mo"] = timed(
-        [str(VENV / "mkdocs"), "build", "-q", "-f", str(baseline / "mkdocs.yml"), "-d",
-         str(base / "site-base")], env)
+        [
+            str(VENV / "mkdocs"),
+            "build",
+            "-q",
+            "-f",
+            str(baseline / "mkdocs.yml"),
+            "-d",
+            str(base / "site-base"),
+        ],
+        env,
+    )
     row["construction_s"], row["memoire_mo"] = timed(
-        [str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d",
-         str(base / "site")], env)
+        [str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d", str(base / "site")],
+        env,
+    )
     row["ratio_temps"] = round(row["construction_s"] / row["base_construction_s"], 2)
     row["ratio_memoire"] = round(row["memoire_mo"] / row["base_memoire_mo"], 2)
-    row["validation_s"], _ = timed([str(VENV / "terreau"), "valider", "--docs",
-                                    str(terreau / "docs")])
+    row["validation_s"], _ = timed([str(VENV / "terreau"), "valider", "--docs", str(terreau / "docs")])
     catalogue = build(terreau / "docs")
     start = time.perf_counter()
     finder.search_data(catalogue)
@@ -203,13 +239,24 @@ def measure(size: int, base: Path, pdf_up_to: int) -> dict[str, float]:
     # A one-card change, caches warm (with PDFs up to the given size).
     if size <= pdf_up_to:
         env["TERREAU_PDF"] = "true"
-        timed([str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d",
-               str(base / "site")], env)  # PDFs rendered once, into the cache
+        timed(
+            [
+                str(VENV / "mkdocs"),
+                "build",
+                "-q",
+                "-f",
+                str(terreau / "mkdocs.yml"),
+                "-d",
+                str(base / "site"),
+            ],
+            env,
+        )  # PDFs rendered once, into the cache
     card = next((terreau / "docs/outils").glob("outil-*.md"))
     card.write_text(card.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     row["reconstruction_s"], _ = timed(
-        [str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d",
-         str(base / "site")], env)
+        [str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d", str(base / "site")],
+        env,
+    )
     row["reconstruction_avec_pdf"] = 1.0 if size <= pdf_up_to else 0.0
     row["attribution_s"] = attribution_time(terreau / "docs")
     row.update(browser_figures(base / "site"))
@@ -217,25 +264,34 @@ def measure(size: int, base: Path, pdf_up_to: int) -> dict[str, float]:
 
 
 COLUMNS = [
-    ("fiches", "Fiches"), ("construction_s", "Construction Terreau (s)"),
-    ("base_construction_s", "Construction mkdocs-material (s)"), ("ratio_temps", "Ratio temps"),
-    ("memoire_mo", "Mémoire Terreau (Mo)"), ("base_memoire_mo", "Mémoire mkdocs-material (Mo)"),
-    ("ratio_memoire", "Ratio mémoire"), ("validation_s", "Validation (s)"),
+    ("fiches", "Fiches"),
+    ("construction_s", "Construction Terreau (s)"),
+    ("base_construction_s", "Construction mkdocs-material (s)"),
+    ("ratio_temps", "Ratio temps"),
+    ("memoire_mo", "Mémoire Terreau (Mo)"),
+    ("base_memoire_mo", "Mémoire mkdocs-material (Mo)"),
+    ("ratio_memoire", "Ratio mémoire"),
+    ("validation_s", "Validation (s)"),
     ("index_s", "Index de recherche (s)"),
     ("avant_resultat_gz_ko", "Avant le 1er résultat, Terreau (Ko gz)"),
     ("base_avant_resultat_gz_ko", "Avant le 1er résultat, mkdocs-material (Ko gz)"),
-    ("html_fiche_ko", "HTML d'une fiche (Ko)"), ("base_html_fiche_ko", "HTML, mkdocs-material (Ko)"),
+    ("html_fiche_ko", "HTML d'une fiche (Ko)"),
+    ("base_html_fiche_ko", "HTML, mkdocs-material (Ko)"),
     ("page_fiche_gz_ko", "Page de fiche, 1re visite (Ko gz)"),
-    ("site_mo", "Site Terreau (Mo)"), ("base_site_mo", "Site mkdocs-material (Mo)"),
+    ("site_mo", "Site Terreau (Mo)"),
+    ("base_site_mo", "Site mkdocs-material (Mo)"),
     ("reconstruction_s", "Après une fiche modifiée (s)"),
-    ("reconstruction_avec_pdf", "… PDF compris (1 = oui)"), ("attribution_s", "Attribution Git (s)"),
+    ("reconstruction_avec_pdf", "… PDF compris (1 = oui)"),
+    ("attribution_s", "Attribution Git (s)"),
     ("premier_resultat_s", "1er résultat, processeur ralenti ×4 (s)"),
 ]
 
 
 def table(rows: list[dict[str, float]]) -> str:
-    lines = ["| Mesure | " + " | ".join(str(int(r["fiches"])) for r in rows) + " |",
-             "|---|" + "---:|" * len(rows)]
+    lines = [
+        "| Mesure | " + " | ".join(str(int(r["fiches"])) for r in rows) + " |",
+        "|---|" + "---:|" * len(rows),
+    ]
     for key, label in COLUMNS[1:]:
         lines.append(f"| {label} | " + " | ".join(str(r.get(key, "")) for r in rows) + " |")
     return "\n".join(lines)
@@ -244,8 +300,12 @@ def table(rows: list[dict[str, float]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mesure Terreau face à mkdocs-material.")
     parser.add_argument("tailles", nargs="*", type=int, default=[100, 1000, 5000])
-    parser.add_argument("--pdf-jusqua", type=int, default=1000,
-                        help="taille maximale à laquelle la reconstruction inclut les PDF")
+    parser.add_argument(
+        "--pdf-jusqua",
+        type=int,
+        default=1000,
+        help="taille maximale à laquelle la reconstruction inclut les PDF",
+    )
     parser.add_argument("--sortie", type=Path, default=Path("bench-resultats.json"))
     args = parser.parse_args()
     rows = []

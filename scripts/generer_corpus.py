@@ -76,9 +76,9 @@ def common(rng: random.Random, pool: list[str], title: str) -> str:
         f'compostabilite: "{rng.choice(pool)[:300]}"\n'
         "structures: [Association de test]\n"
         "sources:\n  - titre: Source de test\n    url: https://exemple.org/source\n"
-        "mots_cles: [" + ", ".join(
-            json.dumps(w, ensure_ascii=False) for w in rng.choice(pool).split()[:3] if w.isalpha()
-        ) + "]\n"
+        "mots_cles: ["
+        + ", ".join(json.dumps(w, ensure_ascii=False) for w in rng.choice(pool).split()[:3] if w.isalpha())
+        + "]\n"
         "relu_le: 2026-01-15\n"
     )
 

@@ -206,3 +206,33 @@ def test_a_mayor_who_wants_to_mobilise_a_village_gets_the_surveys_and_a_parcours
     ids = [s.card.id for s in cards]
     assert "enquete-collective" in ids and "porte-a-porte-des-besoins" in ids
     assert route is not None and route.card.id == "demarrer-moins-de-1000-habitants"
+
+
+def test_the_fast_builder_makes_exactly_lunrs_index() -> None:
+    """AnalysedBuilder feeds lunr pre-analysed terms; lunr's own Builder.add, running the
+    pipeline word by word, must produce the very same index."""
+    from lunr.builder import Builder
+
+    cards = finder.ordered(build(ROOT / "docs"))
+    ours = search_index.build(cards, finder.labels).serialize()
+    reference = Builder()
+    for _label, fn in search_index.PIPELINE:
+        reference.pipeline.add(fn)
+        reference.search_pipeline.add(fn)
+    reference.ref("ref")
+    for name, boost in search_index.FIELDS.items():
+        reference.field(name, boost=boost)
+    for position, card in enumerate(cards):
+        meta = card.meta
+        extra = [*getattr(meta, "mots_cles", []), *finder.labels(card)]
+        reference.add(
+            {
+                "ref": str(position),
+                "titre": search_index.words(meta.titre),
+                "mots": search_index.words(" ".join(extra)),
+                "resume": search_index.words(meta.resume),
+                "texte": search_index.words(search_index._plain(card.body)),
+            },
+            {"boost": search_index.KIND_BOOST[card.kind]},
+        )
+    assert json.dumps(ours, sort_keys=True) == json.dumps(reference.build().serialize(), sort_keys=True)

@@ -19,7 +19,7 @@ from terreau.models import Duree, Retour
 from terreau.search_index import fold
 from terreau.vocabulary import vocabulary
 
-CHUNK = 100  # cards per metadata chunk
+CHUNK = 20  # cards per metadata chunk: the top results of a query touch few, small files
 SHARD_BYTES = 60_000  # postings per index shard, before compression
 DAYS = {
     "minute": 1 / 1440,

@@ -180,7 +180,7 @@ def _choices(q: Question) -> list[str]:
 
 def github_form(form: Form) -> str:
     """The GitHub issue form (.github/ISSUE_TEMPLATE/<name>.yml)."""
-    body = [{"type": "markdown", "attributes": {"value": form.description}}]
+    body: list[dict[str, object]] = [{"type": "markdown", "attributes": {"value": form.description}}]
     for q in form.questions:
         attributes: dict[str, object] = {"label": q.label}
         if q.description:
