@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from terreau.errors import CATALOGUE
 from terreau.loader import load_bytes
-from terreau.models import MODELS
+from terreau.models import FOLDERS, MODELS
 
 KEYS = sorted({name for model in MODELS.values() for name in model.model_fields} | {"axe", "x"})
 scalars = st.one_of(
@@ -59,14 +59,7 @@ def check(data: bytes, rel: str) -> None:
 def test_random_front_matter_gives_catalogued_errors(front: dict, kind: str, body: str) -> None:
     front = {"type": kind, **front} if kind != "axe" or front else front
     text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
-    folder = {
-        "methode": "methodes",
-        "outil": "outils",
-        "action": "actions",
-        "retour": "retours",
-        "parcours": "parcours",
-        "axe": "axes",
-    }[kind]
+    folder = FOLDERS[kind]
     check(text.encode("utf-8"), f"{folder}/fiche-hasard.md")
 
 

@@ -6,14 +6,36 @@
  * as repeated parameters (?q=…&besoins=mobiliser&besoins=agir), which is also what the
  * form sends without JavaScript.
  */
+/* Shared by the three parts below: the site's root (found from this script's own address,
+ * so that it works in any folder and over file://), and loading a script once. */
+var TERREAU_RACINE = (document.currentScript ||
+  document.querySelector("script[src*='assets/terreau/terreau.js']")).src
+  .replace(/assets\/terreau\/terreau\.js.*$/, "");
+var terreauCharger = (function () {
+  "use strict";
+  var pending = {};
+  return function (src) {
+    if (!pending[src]) {
+      pending[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error(src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return pending[src];
+  };
+})();
+
 (function () {
   "use strict";
 
   var form = document.getElementById("terreau-recherche");
   if (!form) return;
 
-  var me = document.currentScript || document.querySelector("script[src*='assets/terreau/terreau.js']");
-  var base = me.src.replace(/assets\/terreau\/terreau\.js.*$/, "");
+  var base = TERREAU_RACINE;
+  var load = terreauCharger;
   var data = base + "assets/terreau/recherche/";
   var input = document.getElementById("terreau-recherche-champ");
   var status = document.getElementById("terreau-recherche-etat");
@@ -25,21 +47,7 @@
   var engine = null;
   var table = null;
   var shown = PAGE;
-  var pending = {};
   var run = 0;
-
-  function load(src) {
-    if (!pending[src]) {
-      pending[src] = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = src;
-        s.onload = resolve;
-        s.onerror = function () { reject(new Error(src)); };
-        document.head.appendChild(s);
-      });
-    }
-    return pending[src];
-  }
 
   function checked() {
     var state = {};
@@ -248,26 +256,12 @@
 
   var form = document.getElementById("terreau-depart");
   if (!form) return;
-  var me = document.currentScript || document.querySelector("script[src*='assets/terreau/terreau.js']");
-  var base = me.src.replace(/assets\/terreau\/terreau\.js.*$/, "");
+  var base = TERREAU_RACINE;
+  var load = terreauCharger;
   var data = base + "assets/terreau/recherche/";
   var out = document.getElementById("terreau-conseils");
-  var pending = {};
   var adviser = null;
   var table = null;
-
-  function load(src) {
-    if (!pending[src]) {
-      pending[src] = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = src;
-        s.onload = resolve;
-        s.onerror = function () { reject(new Error(src)); };
-        document.head.appendChild(s);
-      });
-    }
-    return pending[src];
-  }
 
   function answer(name) {
     var box = form.querySelector("input[name='" + name + "']:checked");
@@ -361,8 +355,7 @@
 
   var root = document.getElementById("terreau-kit");
   if (!root) return;
-  var me = document.currentScript || document.querySelector("script[src*='assets/terreau/terreau.js']");
-  var base = me.src.replace(/assets\/terreau\/terreau\.js.*$/, "");
+  var base = TERREAU_RACINE;
   var params = new URLSearchParams(window.location.search);
   var ids = (params.get("fiches") || "").split(",").filter(function (x) { return /^[a-z0-9-]+$/.test(x); });
   var title = params.get("titre") || "Kit de fiches Terreau";
@@ -372,13 +365,8 @@
   if (!ids.length) return;
 
   function load(id) {
-    return new Promise(function (resolve) {
-      var s = document.createElement("script");
-      s.src = base + "assets/terreau/impression/" + id + ".js";
-      s.onload = resolve;
-      s.onerror = resolve;  // an unknown card is simply left out
-      document.head.appendChild(s);
-    });
+    // An unknown card is simply left out of the booklet.
+    return terreauCharger(base + "assets/terreau/impression/" + id + ".js").catch(function () {});
   }
 
   Promise.all(ids.map(load)).then(function () {
