@@ -105,7 +105,9 @@ def terreau_first_result_bytes(site: Path, docs: Path) -> tuple[int, int]:
     top = [pos for pos, _ in index.search(QUERY)[:20]]
     files += [
         data / f"index-{k}.js"
-        for k in sorted({search_index.shard_of(starts, c.term) for c in search_index.query_clauses(QUERY)})
+        for k in sorted(
+            {k for c in search_index.query_clauses(QUERY) for k in search_index.shards_of(starts, c)}
+        )
     ]
     files += [data / f"fiches-{k}.js" for k in sorted({p // finder.CHUNK for p in top})]
     code = [

@@ -213,18 +213,16 @@ def build(cards: list[Card], labels_of: Any) -> Index:
 def split(serialized: dict[str, Any], max_bytes: int) -> tuple[list[str], list[dict[str, Any]]]:
     """Cut a serialized lunr index into shards of whole term ranges.
 
-    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings, and
-    only where the first two letters of the term change, so that a prefix query of two
-    letters or more is answered by one shard. Each shard is a complete lunr index (its own
-    term numbering, the field vectors restricted to its terms): the browser loads only the
-    shards a query needs. Returns the first term of each shard, and the shards.
+    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings. Each shard
+    is a complete lunr index (its own term numbering, the field vectors restricted to its
+    terms): the browser loads only the shards a query needs (see ``shards_of``). Returns the
+    first term of each shard, and the shards.
     """
     inverted = serialized["invertedIndex"]
     groups: list[list[Any]] = [[]]
     size = 0
     for entry in inverted:
-        term = entry[0]
-        if groups[-1] and size >= max_bytes and term[:2] != groups[-1][-1][0][:2]:
+        if groups[-1] and size >= max_bytes:
             groups.append([])
             size = 0
         groups[-1].append(entry)
@@ -266,6 +264,15 @@ def shard_of(starts: list[str], term: str) -> int:
     return max(0, bisect.bisect_right(starts, term) - 1)
 
 
+def shards_of(starts: list[str], clause: Clause) -> list[int]:
+    """The shards a clause must ask: its term's, or for a prefix every shard that may hold a
+    term starting with it (a prefix's terms can straddle a shard boundary)."""
+    first = shard_of(starts, clause.term)
+    if not clause.prefix:
+        return [first]
+    return list(range(first, shard_of(starts, clause.term + "\uffff") + 1))
+
+
 class ShardedIndex:
     """The shards the browser downloads, queried the same way (see assets/moteur.js)."""
 
@@ -277,7 +284,8 @@ class ShardedIndex:
         """(position, score) of matching cards, best first; ties by position."""
         by_shard: dict[int, list[Clause]] = {}
         for clause in query_clauses(text):
-            by_shard.setdefault(shard_of(self.starts, clause.term), []).append(clause)
+            for shard in shards_of(self.starts, clause):
+                by_shard.setdefault(shard, []).append(clause)
         scores: dict[int, float] = {}
         for shard, clauses in sorted(by_shard.items()):
             index = self.shards[shard]

@@ -58,13 +58,21 @@
         }
         if (t.length >= 5) out.push({ term: t, boost: 1, typo: true });
       });
-      out.forEach(function (c) { c.shard = shardOf(c.term); });
+      out.forEach(function (c) {
+        // A prefix's terms can straddle a shard boundary: ask every shard that may hold one.
+        var first = shardOf(c.term);
+        var last = c.prefix ? shardOf(c.term + "\uffff") : first;
+        c.shards = [];
+        for (var k = first; k <= last; k++) c.shards.push(k);
+      });
       return out;
     }
 
     function shardsFor(text) {
       var needed = [];
-      clauses(text).forEach(function (c) { if (needed.indexOf(c.shard) < 0) needed.push(c.shard); });
+      clauses(text).forEach(function (c) {
+        c.shards.forEach(function (k) { if (needed.indexOf(k) < 0) needed.push(k); });
+      });
       return needed.sort(function (a, b) { return a - b; });
     }
 
@@ -75,7 +83,9 @@
     /* [[position, score], ...] best first; every shard the query needs must be added. */
     function search(text) {
       var byShard = {};
-      clauses(text).forEach(function (c) { (byShard[c.shard] = byShard[c.shard] || []).push(c); });
+      clauses(text).forEach(function (c) {
+        c.shards.forEach(function (k) { (byShard[k] = byShard[k] || []).push(c); });
+      });
       var scores = {};
       Object.keys(byShard).sort(function (a, b) { return a - b; }).forEach(function (k) {
         var index = loaded[k];
