@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from terreau import content_checks, yamlsafe
 from terreau.errors import Problem, field_name, problem
 from terreau.models import FOLDERS, KIND_OF_FOLDER, MODELS, Strict, is_slug
-from terreau.vocabulary import vocabulary
 
 MAX_BYTES = 256 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -335,8 +334,3 @@ def _pattern_message(value: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
         f"« {value} » n'est pas un identifiant de fiche",
         "Un identifiant s'écrit en minuscules sans accents, avec des tirets, comme « enquete-collective ».",
     )
-
-
-def labels(vocab: str, ids: list[str]) -> list[str]:
-    v = vocabulary(vocab)
-    return [v.label(i) for i in ids]
