@@ -129,11 +129,6 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
-        # Each card's printable fragment, for the kit page to assemble booklets in the browser.
-        for card_id, html in sorted(self.printables.items()):
-            target = site / ASSETS / "impression" / f"{card_id}.js"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(search_index.script("TERREAU_IMPRESSION", html, key=card_id), "utf-8")
         if self.config.pdf:
             address = config.site_url or pdf.PLACEHOLDER
             jobs = self._pdf_jobs(site, address)
@@ -183,7 +178,13 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         if card is not None:
             page.meta["terreau_jsonld"] = jsonld.script_body(card, config.site_url or "")
             full = self.renderer.header(card) + html + self.renderer.footer(card)
-            self.printables[card.id] = full
+            # The card's printable fragment, for the kit page to assemble booklets in the
+            # browser; written now rather than kept, and kept only when PDFs need it later.
+            target = Path(config.site_dir) / ASSETS / "impression" / f"{card.id}.js"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(search_index.script("TERREAU_IMPRESSION", full, key=card.id), "utf-8")
+            if self.config.pdf:
+                self.printables[card.id] = full
             return full
         if src == self.config.page_recherche:
             return html + self.renderer.finder()
