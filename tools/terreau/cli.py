@@ -43,6 +43,24 @@ EPILOG = """codes de sortie :
 """
 
 
+def _add_docs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--docs",
+        default="docs",
+        metavar="DOSSIER",
+        help="dossier qui contient les fiches (par défaut : docs)",
+    )
+
+
+def _docs_dir(args: argparse.Namespace) -> Path | None:
+    """The cards' folder, or None after saying in French that it does not exist."""
+    docs = Path(args.docs)
+    if not docs.is_dir():
+        print(f"terreau : le dossier « {docs} » est introuvable.", file=sys.stderr)
+        return None
+    return docs
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="terreau",
@@ -66,12 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CHEMIN",
         help="fichiers ou dossiers dont on veut voir les problèmes (par défaut : tous)",
     )
-    valider.add_argument(
-        "--docs",
-        default="docs",
-        metavar="DOSSIER",
-        help="dossier qui contient les fiches (par défaut : docs)",
-    )
+    _add_docs(valider)
     valider.add_argument(
         "--format",
         choices=["texte", "json", "github", "gitlab"],
@@ -110,12 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="IDENTIFIANT",
         help="pour un retour ou un parcours : fiche utilisée (à répéter)",
     )
-    nouveau.add_argument(
-        "--docs",
-        default="docs",
-        metavar="DOSSIER",
-        help="dossier qui contient les fiches (par défaut : docs)",
-    )
+    _add_docs(nouveau)
 
     schema = sub.add_parser(
         "schema",
@@ -138,12 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    exporter.add_argument(
-        "--docs",
-        default="docs",
-        metavar="DOSSIER",
-        help="dossier qui contient les fiches (par défaut : docs)",
-    )
+    _add_docs(exporter)
     exporter.add_argument(
         "--dossier",
         default="donnees",
@@ -169,12 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--corps", required=True, metavar="FICHIER", help="fichier contenant le texte du ticket"
     )
-    importer.add_argument(
-        "--docs",
-        default="docs",
-        metavar="DOSSIER",
-        help="dossier qui contient les fiches (par défaut : docs)",
-    )
+    _add_docs(importer)
     importer.add_argument(
         "--message", metavar="FICHIER", help="où écrire, en Markdown, la réponse à poster sur le ticket"
     )
@@ -239,9 +237,8 @@ def _print_problems(problems: list[Problem], fmt: str, checked: int) -> None:
 
 
 def cmd_valider(args: argparse.Namespace) -> int:
-    docs = Path(args.docs)
-    if not docs.is_dir():
-        print(f"terreau : le dossier « {docs} » est introuvable.", file=sys.stderr)
+    docs = _docs_dir(args)
+    if docs is None:
         return EXIT_USAGE
     for path in args.chemins:
         if not Path(path).exists():
@@ -264,9 +261,8 @@ def _ask(question: str, current: str | None) -> str | None:
 
 
 def cmd_nouveau(args: argparse.Namespace) -> int:
-    docs = Path(args.docs)
-    if not docs.is_dir():
-        print(f"terreau : le dossier « {docs} » est introuvable.", file=sys.stderr)
+    docs = _docs_dir(args)
+    if docs is None:
         return EXIT_USAGE
     catalogue = build(docs)
     request = scaffold.Request(args.type, _ask("Titre de la fiche : ", args.titre) or "", args.card_id)
@@ -296,9 +292,8 @@ def cmd_nouveau(args: argparse.Namespace) -> int:
 
 
 def cmd_exporter(args: argparse.Namespace) -> int:
-    docs = Path(args.docs)
-    if not docs.is_dir():
-        print(f"terreau : le dossier « {docs} » est introuvable.", file=sys.stderr)
+    docs = _docs_dir(args)
+    if docs is None:
         return EXIT_USAGE
     catalogue = build(docs)
     if catalogue.problems:
@@ -311,10 +306,12 @@ def cmd_exporter(args: argparse.Namespace) -> int:
 
 
 def cmd_importer(args: argparse.Namespace) -> int:
-    docs = Path(args.docs)
+    docs = _docs_dir(args)
     body_file = Path(args.corps)
-    if not docs.is_dir() or not body_file.is_file():
-        print("terreau : le dossier des fiches ou le fichier du ticket est introuvable.", file=sys.stderr)
+    if docs is None:
+        return EXIT_USAGE
+    if not body_file.is_file():
+        print(f"terreau : le fichier « {body_file} » est introuvable.", file=sys.stderr)
         return EXIT_USAGE
     form = forms.FORMS[args.formulaire]
     body = body_file.read_text("utf-8", errors="replace")
