@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -151,14 +153,18 @@ def test_lunr_js_ranks_like_python(site: Path, index: Built) -> None:
 
 def test_a_sharded_index_ranks_like_a_single_one(site: Path) -> None:
     cards = finder.ordered(build(ROOT / "docs"))
-    serialized = search_index.build(cards, finder.labels).serialize()
-    whole = search_index.ShardedIndex(*search_index.split(serialized, 10**9))
-    starts, shards = search_index.split(serialized, 2_000)
-    assert len(shards) > 5
+    whole = search_index.ShardedIndex(*_parsed(search_index.build_shards(cards, finder.labels, 10**9)))
+    starts, shards = _parsed(search_index.build_shards(cards, finder.labels, 2_000))
+    assert len(whole.shards) == 1 and len(shards) > 5
     cut = search_index.ShardedIndex(starts, shards)
     for query, _ in QUERIES:
         # Shard scores are added, so the order may differ past the first results.
         assert [p for p, _ in cut.search(query)][:2] == [p for p, _ in whole.search(query)][:2], query
+
+
+def _parsed(built: tuple[list[str], Iterator[str]]) -> tuple[list[str], list[dict[str, Any]]]:
+    starts, texts = built
+    return starts, [json.loads(t) for t in texts]
 
 
 def test_lunr_js_and_python_analyse_every_word_of_the_corpus_alike(site: Path) -> None:
@@ -208,13 +214,16 @@ def test_a_mayor_who_wants_to_mobilise_a_village_gets_the_surveys_and_a_parcours
     assert route is not None and route.card.id == "demarrer-moins-de-1000-habitants"
 
 
-def test_the_fast_builder_makes_exactly_lunrs_index() -> None:
-    """AnalysedBuilder feeds lunr pre-analysed terms; lunr's own Builder.add, running the
-    pipeline word by word, must produce the very same index."""
+@pytest.mark.parametrize("max_bytes", [2_000, finder.SHARD_BYTES, 10**9])
+def test_the_shards_are_exactly_lunrs_index_cut_by_term_ranges(max_bytes: int) -> None:
+    """build_shards writes the index without lunr's Builder; lunr's own Builder, running the
+    pipeline word by word, then cut by term ranges, must give the very same shards, byte
+    for byte as the browser gets them."""
     from lunr.builder import Builder
 
     cards = finder.ordered(build(ROOT / "docs"))
-    ours = search_index.build(cards, finder.labels).serialize()
+    starts, shards = search_index.build_shards(cards, finder.labels, max_bytes)
+    texts = list(shards)
     reference = Builder()
     for _label, fn in search_index.PIPELINE:
         reference.pipeline.add(fn)
@@ -235,4 +244,57 @@ def test_the_fast_builder_makes_exactly_lunrs_index() -> None:
             },
             {"boost": search_index.KIND_BOOST[card.kind]},
         )
-    assert json.dumps(ours, sort_keys=True) == json.dumps(reference.build().serialize(), sort_keys=True)
+    expected_starts, expected = _split(reference.build().serialize(), max_bytes)
+    assert starts == expected_starts
+    assert texts == [
+        json.dumps(s, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for s in expected
+    ]
+
+
+def _split(serialized: dict[str, Any], max_bytes: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """The reference: lunr's serialized index, cut into shards of whole term ranges.
+
+    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings. Each shard
+    is a complete lunr index (its own term numbering, the field vectors restricted to its
+    terms): the browser loads only the shards a query needs (see ``shards_of``). Returns the
+    first term of each shard, and the shards.
+    """
+    inverted = serialized["invertedIndex"]
+    groups: list[list[Any]] = [[]]
+    size = 0
+    for entry in inverted:
+        if groups[-1] and size >= max_bytes:
+            groups.append([])
+            size = 0
+        groups[-1].append(entry)
+        size += len(json.dumps(entry, separators=(",", ":")))
+    shard_of_term: dict[int, tuple[int, int]] = {}
+    for shard, group in enumerate(groups):
+        for local, entry in enumerate(group):
+            shard_of_term[entry[1]["_index"]] = (shard, local)
+    vectors: list[list[Any]] = [[] for _ in groups]
+    for field_ref, values in serialized["fieldVectors"]:
+        parts: list[list[tuple[int, float]]] = [[] for _ in groups]
+        for i in range(0, len(values), 2):
+            shard, local = shard_of_term[values[i]]
+            parts[shard].append((local, values[i + 1]))
+        for shard, part in enumerate(parts):
+            if part:
+                # lunr's vectors must be sorted by term number (it merges them in order).
+                flat = [x for pair in sorted(part) for x in pair]
+                vectors[shard].append([field_ref, flat])
+    shards = []
+    for shard, group in enumerate(groups):
+        renumbered = [[term, {**postings, "_index": local}] for local, (term, postings) in enumerate(group)]
+        shards.append(
+            {
+                "version": serialized["version"],
+                "fields": serialized["fields"],
+                "fieldVectors": vectors[shard],
+                "invertedIndex": renumbered,
+                "pipeline": serialized["pipeline"],
+            }
+        )
+    starts = [group[0][0] if group else "" for group in groups]
+    starts[0] = ""
+    return starts, shards

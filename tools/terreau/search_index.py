@@ -16,21 +16,23 @@ assets/moteur.js): the exact stem first, then a shorter stem as a prefix so that
 from __future__ import annotations
 
 import bisect
+import io
 import json
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from lunr.builder import Builder
-from lunr.idf import idf as Idf
+from lunr import __TARGET_JS_VERSION__
 from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.query import Query
-from lunr.vector import Vector
 from nltk.stem.snowball import FrenchStemmer
 
 from terreau.loader import Card
@@ -100,59 +102,6 @@ def analyse(text: str) -> list[str]:
     return [t for t in map(term, words(text)) if t is not None]
 
 
-class AnalysedBuilder(Builder):
-    """lunr's builder, fed with terms already analysed: the same index, built much faster.
-
-    lunr.Builder.add makes a Token object (and copies its metadata) for every word, then runs
-    the pipeline on each; with ~900 words per card that dominated the build. Here each
-    distinct word is analysed once (``term`` is cached) and the bookkeeping is the one of
-    Builder.add, without metadata (Terreau keeps none).
-    """
-
-    def add_terms(self, ref: str, fields: dict[str, list[str]], boost: float) -> None:
-        self._documents[ref] = {"boost": boost}
-        self.document_count += 1
-        for field_name in self._fields:
-            terms = fields[field_name]
-            field_ref = f"{field_name}/{ref}"
-            counts: dict[str, int] = {}
-            for t in terms:
-                counts[t] = counts.get(t, 0) + 1
-            self.field_term_frequencies[field_ref] = counts
-            self.field_lengths[field_ref] = len(terms)
-            for t in counts:
-                posting = self.inverted_index.get(t)
-                if posting is None:
-                    posting = {name: {} for name in self._fields}
-                    posting["_index"] = self.term_index
-                    self.term_index += 1
-                    self.inverted_index[t] = posting
-                posting[field_name][ref] = {}
-
-    def _create_field_vectors(self) -> None:
-        """lunr's BM25 field vectors, computed as lunr does, with each vector built at once
-        from sorted pairs (lunr inserts term by term, a binary search and a list insert each)."""
-        idf_of: dict[str, float] = {}
-        vectors = {}
-        k1, b = self._k1, self._b
-        for field_ref, frequencies in self.field_term_frequencies.items():
-            field_name, _, doc_ref = field_ref.partition("/")
-            length = self.field_lengths[field_ref]
-            norm = k1 * (1 - b + b * (length / self.average_field_length[field_name]))
-            boost = self._fields[field_name].boost * self._documents[doc_ref].get("boost", 1)
-            pairs = []
-            for t, tf in frequencies.items():
-                posting = self.inverted_index[t]
-                idf = idf_of.get(t)
-                if idf is None:
-                    idf = idf_of[t] = Idf(posting, self.document_count)
-                score = idf * ((k1 + 1) * tf) / (norm + tf)
-                pairs.append((posting["_index"], round(score * boost, 3)))
-            pairs.sort()
-            vectors[field_ref] = Vector([x for pair in pairs for x in pair])
-        self.field_vectors = vectors
-
-
 @dataclass(frozen=True)
 class Clause:
     term: str
@@ -191,72 +140,148 @@ def document(card: Card, labels: Iterable[str]) -> dict[str, list[str]]:
     }
 
 
-def build(cards: list[Card], labels_of: Any) -> Index:
-    """The lunr index of ``cards``; a card's reference is its position in the list.
+# lunr's BM25 parameters (lunr.Builder's defaults).
+_K1 = 1.2
+_B = 0.75
 
-    Positions rather than identifiers keep the index small (every posting repeats its
-    reference). ``labels_of(card)`` adds facet labels as words, so that « élus » finds the
-    cards carried by elected officials.
+
+def build_shards(cards: list[Card], labels_of: Any, max_bytes: int) -> tuple[list[str], Iterator[str]]:
+    """The lunr index of ``cards``, cut into shards of whole term ranges, as JSON texts.
+
+    A card's reference is its position in the list (every posting repeats it: positions
+    keep the index small); ``labels_of(card)`` adds facet labels as words, so that « élus »
+    finds the cards elected officials carry.
+
+    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings. Each
+    shard is a complete lunr index (its own term numbering, the field vectors restricted to
+    its terms): the browser loads only the shards a query needs (see ``shards_of``).
+    Returns the first term of each shard, and the shards one by one (a shard's text is made
+    when it is asked for, and its part of the field vectors then dropped).
+
+    This is the index lunr's own Builder makes, then cut (a test compares them), without
+    lunr's per-posting dictionaries and token tree, which took a gigabyte at 5,000 cards:
+    postings are arrays of positions, and each shard is written straight to text.
     """
-    builder = AnalysedBuilder()
-    for _label, fn in PIPELINE:
-        builder.pipeline.add(fn)
-        builder.search_pipeline.add(fn)
-    builder.ref("ref")
-    for name, boost in FIELDS.items():
-        builder.field(name, boost=boost)
+    names = list(FIELDS)
+    count = len(cards)
+    ids: dict[str, int] = {}
+    terms: list[str] = []
+    # postings[f][term id]: positions of the cards whose field f holds the term.
+    postings: list[list[array[int] | None]] = [[] for _ in names]
+    # One entry per (card, field), card by card: term ids, their frequencies, the length.
+    fields_of: list[tuple[array[int], array[int], int]] = []
+    totals = [0] * len(names)
     for position, card in enumerate(cards):
-        builder.add_terms(str(position), document(card, labels_of(card)), KIND_BOOST[card.kind])
-    return builder.build()
+        analysed = document(card, labels_of(card))
+        for f, name in enumerate(names):
+            tids, tfs = array("I"), array("I")
+            for t, tf in Counter(analysed[name]).items():
+                tid = ids.get(t)
+                if tid is None:
+                    tid = ids[t] = len(terms)
+                    terms.append(t)
+                    for column in postings:
+                        column.append(None)
+                found = postings[f][tid]
+                if found is None:
+                    found = postings[f][tid] = array("I")
+                found.append(position)
+                tids.append(tid)
+                tfs.append(tf)
+            fields_of.append((tids, tfs, len(analysed[name])))
+            totals[f] += len(analysed[name])
+    if not count:
+        return [""], iter([_shard_text(names, "", [])])
+    average = [total / count for total in totals]
+    idf = []
+    for tid in range(len(terms)):
+        with_term = sum(len(column[tid] or ()) for column in postings)
+        # lunr.idf, for a posting found in ``with_term`` (card, field) pairs.
+        idf.append(math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5))))
 
-
-def split(serialized: dict[str, Any], max_bytes: int) -> tuple[list[str], list[dict[str, Any]]]:
-    """Cut a serialized lunr index into shards of whole term ranges.
-
-    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings. Each shard
-    is a complete lunr index (its own term numbering, the field vectors restricted to its
-    terms): the browser loads only the shards a query needs (see ``shards_of``). Returns the
-    first term of each shard, and the shards.
-    """
-    inverted = serialized["invertedIndex"]
-    groups: list[list[Any]] = [[]]
+    # Cut the sorted terms; a term's size is the length of its posting in lunr's JSON.
+    groups: list[list[int]] = [[]]
     size = 0
-    for entry in inverted:
+    for tid in sorted(range(len(terms)), key=terms.__getitem__):
         if groups[-1] and size >= max_bytes:
             groups.append([])
             size = 0
-        groups[-1].append(entry)
-        size += len(json.dumps(entry, separators=(",", ":")))
-    shard_of_term: dict[int, tuple[int, int]] = {}
-    for shard, group in enumerate(groups):
-        for local, entry in enumerate(group):
-            shard_of_term[entry[1]["_index"]] = (shard, local)
-    vectors: list[list[Any]] = [[] for _ in groups]
-    for field_ref, values in serialized["fieldVectors"]:
-        parts: list[list[tuple[int, float]]] = [[] for _ in groups]
-        for i in range(0, len(values), 2):
-            shard, local = shard_of_term[values[i]]
-            parts[shard].append((local, values[i + 1]))
-        for shard, part in enumerate(parts):
-            if part:
-                # lunr's vectors must be sorted by term number (it merges them in order).
-                flat = [x for pair in sorted(part) for x in pair]
-                vectors[shard].append([field_ref, flat])
-    shards = []
-    for shard, group in enumerate(groups):
-        renumbered = [[term, {**postings, "_index": local}] for local, (term, postings) in enumerate(group)]
-        shards.append(
-            {
-                "version": serialized["version"],
-                "fields": serialized["fields"],
-                "fieldVectors": vectors[shard],
-                "invertedIndex": renumbered,
-                "pipeline": serialized["pipeline"],
-            }
-        )
-    starts = [group[0][0] if group else "" for group in groups]
+        groups[-1].append(tid)
+        size += _posting_size(terms[tid], tid, names, [column[tid] for column in postings])
+    shard_of, local_of = array("I", [0]) * len(terms), array("I", [0]) * len(terms)
+    for k, group in enumerate(groups):
+        for local, tid in enumerate(group):
+            shard_of[tid], local_of[tid] = k, local
+
+    # Field vectors (lunr's BM25 scores), card by card and field by field, as lunr orders
+    # them, each written to the shards its terms belong to.
+    vectors = [io.StringIO() for _ in groups]
+    started = bytearray(len(groups))
+    for position, card in enumerate(cards):
+        for f, name in enumerate(names):
+            tids, tfs, length = fields_of[position * len(names) + f]
+            norm = _K1 * (1 - _B + _B * (length / average[f]))
+            boost = FIELDS[name] * KIND_BOOST[card.kind]
+            parts: dict[int, list[tuple[int, float]]] = {}
+            for tid, tf in zip(tids, tfs, strict=True):
+                score = idf[tid] * ((_K1 + 1) * tf) / (norm + tf)
+                parts.setdefault(shard_of[tid], []).append((local_of[tid], round(score * boost, 3)))
+            for k, pairs in parts.items():
+                pairs.sort()
+                out = vectors[k]
+                out.write(',["' if started[k] else '["')
+                started[k] = 1
+                out.write(f'{name}/{position}",[')
+                out.write(",".join(f"{local},{score!r}" for local, score in pairs))
+                out.write("]]")
+
+    def shards() -> Iterator[str]:
+        for k, group in enumerate(groups):
+            inverted = [
+                _posting_text(terms[tid], local, names, [column[tid] for column in postings])
+                for local, tid in enumerate(group)
+            ]
+            yield _shard_text(names, vectors[k].getvalue(), inverted)
+            vectors[k].close()
+
+    starts = [terms[group[0]] if group else "" for group in groups]
     starts[0] = ""
-    return starts, shards
+    return starts, shards()
+
+
+def _posting_size(term: str, tid: int, names: list[str], columns: list[array[int] | None]) -> int:
+    """len(json.dumps([term, {field: {"ref": {}, …}, …, "_index": tid}], separators=(",", ":")))."""
+    size = len(json.dumps(term)) + len(str(tid)) + len('[,{"_index":}]') + len(names)
+    for name, refs in zip(names, columns, strict=True):
+        size += len(name) + len('"":{}')
+        if refs:
+            size += sum(len(str(r)) + len('"":{},') for r in refs) - 1
+    return size
+
+
+def _posting_text(term: str, local: int, names: list[str], columns: list[array[int] | None]) -> str:
+    """A term's entry in lunr's inverted index, as json.dumps(sort_keys=True) writes it."""
+    fields = {name: sorted(map(str, refs or ())) for name, refs in zip(names, columns, strict=True)}
+    body = ",".join(
+        f'"{name}":{{' + ",".join(f'"{r}":{{}}' for r in fields[name]) + "}" for name in sorted(names)
+    )
+    return f'[{json.dumps(term, ensure_ascii=False)},{{"_index":{local},{body}}}]'
+
+
+def _shard_text(names: list[str], vectors: str, inverted: list[str]) -> str:
+    """One shard, as json.dumps(index, sort_keys=True, separators=(",", ":")) writes it."""
+    pipeline = [label for label, _fn in PIPELINE]
+    return "".join(
+        [
+            f'{{"fieldVectors":[{vectors}],"fields":{_compact(names)},',
+            f'"invertedIndex":[{",".join(inverted)}],',
+            f'"pipeline":{_compact(pipeline)},"version":{_compact(__TARGET_JS_VERSION__)}}}',
+        ]
+    )
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def shard_of(starts: list[str], term: str) -> int:
@@ -311,6 +336,11 @@ def script(variable: str, payload: Any, key: int | str | None = None) -> str:
     Scripts rather than JSON read with fetch(): they also load over file://.
     """
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return script_text(variable, body, key)
+
+
+def script_text(variable: str, body: str, key: int | str | None = None) -> str:
+    """``script``, for a payload already written as JSON text."""
     # "</" inside a string must not close a script element if the file is ever inlined.
     body = body.replace("</", "<\\/")
     if key is None:
