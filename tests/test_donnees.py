@@ -57,7 +57,7 @@ def test_spreadsheet_formulas_are_neutralised(docs: Path) -> None:
         text.replace("structures: [La Traverse, Les Localos]", 'structures: ["+33 cmd", "@SUM(1)", "-2+3"]'),
         "utf-8",
     )
-    rows = list(csv.reader(io.StringIO(export.files(build(docs))["fiches.csv"])))
+    rows = list(csv.reader(io.StringIO(dict(export.files(build(docs)))["fiches.csv"])))
     row = next(r for r in rows if r[0] == "enquete-collective")
     assert row[2] == '\'=HYPERLINK("x")'
     assert row[14] == "'+33 cmd ; @SUM(1) ; -2+3"
@@ -67,9 +67,11 @@ def test_spreadsheet_formulas_are_neutralised(docs: Path) -> None:
 def test_the_command_writes_the_same_files_as_the_site(site: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["exporter", "--docs", str(ROOT / "docs"), "--dossier", str(tmp_path)]) == 0
     assert "fichiers écrits" in capsys.readouterr().out
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            assert path.read_bytes() == (site / "donnees" / path.relative_to(tmp_path)).read_bytes()
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    # The site announces these names to MkDocs before they are written.
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == sorted(export.names())
+    for path in written:
+        assert path.read_bytes() == (site / "donnees" / path.relative_to(tmp_path)).read_bytes()
 
 
 def jsonld(html: str) -> dict:

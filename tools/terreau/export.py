@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -183,24 +183,40 @@ def _table_schema(columns: list[tuple[str, str, str]]) -> dict[str, Any]:
     }
 
 
-def files(catalogue: Catalogue) -> dict[str, str]:
-    """Every export file, by path under donnees/, as text."""
+def names() -> list[str]:
+    """The export files, by path under donnees/ (known before they are written)."""
+    return [
+        "fiches.json",
+        *(f"{folder}.json" for _kind, folder in sorted(FOLDERS.items())),
+        "fiches.csv",
+        "actions.csv",
+        "retours.csv",
+        *(f"schemas/{kind}.schema.json" for kind in sorted(MODELS)),
+        "datapackage.json",
+    ]
+
+
+def files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
+    """Every export file, as (path under donnees/, text), made one at a time."""
     cards = sorted(catalogue.cards.values(), key=lambda c: c.id)
-    out: dict[str, str] = {"fiches.json": _json([record(c) for c in cards])}
+    yield "fiches.json", _json([record(c) for c in cards])
     for kind, folder in sorted(FOLDERS.items()):
-        out[f"{folder}.json"] = _json([record(c) for c in cards if c.kind == kind])
-    out["fiches.csv"] = _csv([c[0] for c in CARD_COLUMNS], (_card_row(c) for c in cards))
-    out["actions.csv"] = _csv(
-        [c[0] for c in ACTION_COLUMNS],
-        (_action_row(c, catalogue) for c in cards if c.kind == "action"),
+        yield f"{folder}.json", _json([record(c) for c in cards if c.kind == kind])
+    yield "fiches.csv", _csv([c[0] for c in CARD_COLUMNS], (_card_row(c) for c in cards))
+    yield (
+        "actions.csv",
+        _csv(
+            [c[0] for c in ACTION_COLUMNS],
+            (_action_row(c, catalogue) for c in cards if c.kind == "action"),
+        ),
     )
-    out["retours.csv"] = _csv(
-        [c[0] for c in FEEDBACK_COLUMNS], (_feedback_row(c) for c in cards if c.kind == "retour")
+    yield (
+        "retours.csv",
+        _csv([c[0] for c in FEEDBACK_COLUMNS], (_feedback_row(c) for c in cards if c.kind == "retour")),
     )
     for kind in sorted(MODELS):
-        out[f"schemas/{kind}.schema.json"] = schema.render(kind)
-    out["datapackage.json"] = _json(datapackage(catalogue))
-    return out
+        yield f"schemas/{kind}.schema.json", schema.render(kind)
+    yield "datapackage.json", _json(datapackage(catalogue))
 
 
 def datapackage(catalogue: Catalogue) -> dict[str, Any]:
@@ -272,7 +288,7 @@ def datapackage(catalogue: Catalogue) -> dict[str, Any]:
 
 def write(catalogue: Catalogue, target: Path) -> list[Path]:
     written = []
-    for name, text in files(catalogue).items():
+    for name, text in files(catalogue):
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")

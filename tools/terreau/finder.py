@@ -9,7 +9,9 @@ already sorted.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from terreau import search_index
@@ -178,25 +180,26 @@ def labels(card: Card) -> list[str]:
     return words
 
 
-def search_data(catalogue: Catalogue) -> tuple[list[Card], list[str], list[dict[str, Any]]]:
-    """The cards in position order, and the index cut into shards (first terms, shards)."""
+def search_data(catalogue: Catalogue) -> tuple[list[Card], list[str], Iterator[str]]:
+    """The cards in position order, and the index cut into shards (first terms, JSON texts)."""
     cards = ordered(catalogue)
-    serialized = search_index.build(cards, labels).serialize()
-    starts, shards = search_index.split(serialized, SHARD_BYTES)
+    starts, shards = search_index.build_shards(cards, labels, SHARD_BYTES)
     return cards, starts, shards
 
 
-def files(catalogue: Catalogue) -> dict[str, str]:
-    """The finder's files, by name: facet table, index shards, card chunks."""
+def write(catalogue: Catalogue, folder: Path) -> None:
+    """The finder's files, written to ``folder``: facet table, index shards, card chunks."""
+    folder.mkdir(parents=True, exist_ok=True)
     cards, starts, shards = search_data(catalogue)
     table = facet_table(cards, catalogue)
     table |= {"tranches": starts, "vides": sorted(search_index.stop_words())}
-    out = {"facettes.js": search_index.script("TERREAU_FACETTES", table)}
+    (folder / "facettes.js").write_text(search_index.script("TERREAU_FACETTES", table), "utf-8")
     for k, shard in enumerate(shards):
-        out[f"index-{k}.js"] = search_index.script("TERREAU_TRANCHES", shard, key=k)
+        text = search_index.script_text("TERREAU_TRANCHES", shard, key=k)
+        (folder / f"index-{k}.js").write_text(text, "utf-8")
     for k, chunk in enumerate(chunks(cards)):
-        out[f"fiches-{k}.js"] = search_index.script("TERREAU_FICHES", chunk, key=k)
-    return out
+        text = search_index.script("TERREAU_FICHES", chunk, key=k)
+        (folder / f"fiches-{k}.js").write_text(text, "utf-8")
 
 
 # --- « Par où commencer ? » ---------------------------------------------------------------

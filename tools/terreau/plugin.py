@@ -7,6 +7,7 @@ import os
 import posixpath
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
@@ -17,7 +18,18 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import archive, attribution, export, finder, jsonld, pdf, reference, sanitize, search_index
+from terreau import (
+    archive,
+    attribution,
+    derived,
+    export,
+    finder,
+    jsonld,
+    pdf,
+    reference,
+    sanitize,
+    search_index,
+)
 from terreau.catalogue import Catalogue, build
 from terreau.forge import Forge
 from terreau.render import Renderer, environment
@@ -121,11 +133,22 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for uri, title in [*LISTINGS.values(), REFERENCE, TO_REVIEW, KIT, *needs]:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
-        for name, content in export.files(self.catalogue).items():
-            files.append(File.generated(config, f"donnees/{name}", content=content))
-        for name, content in finder.files(self.catalogue).items():
-            files.append(File.generated(config, f"{ASSETS}/recherche/{name}", content=content))
+        # Exports and search data are written into the site while pages render (see
+        # derived.py). MkDocs knows the exports, which pages link to; its copy is then a no-op.
+        site = Path(config.site_dir)
+        for name in export.names():
+            path = site / derived.DATA / name
+            files.append(File.generated(config, f"{derived.DATA}/{name}", abs_src_path=str(path)))
+        self.derived = derived.Writer(self.catalogue, site)
         return files
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.derived.wait()  # before MkDocs copies files
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if hasattr(self, "derived"):
+            self.derived.cancel()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
