@@ -4,6 +4,7 @@ contents page with page numbers and the cards in order; the cache; the restricte
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from pathlib import Path
 
@@ -111,3 +112,35 @@ def test_the_pdf_step_reads_nothing_outside_the_site(tmp_path: Path) -> None:
     job = pdf.Job(site / "x.pdf", html, "https://terreau.example.org/")
     pdf.build([job], site, tmp_path / "cache", "https://terreau.example.org/", workers=1)
     assert "Texte" in text(site / "x.pdf")
+
+
+@pytest.mark.parametrize("card_id", ["enquete-collective", "guide-entretien-semi-directif"])
+def test_the_printed_qr_codes_lead_to_the_card_and_to_the_feedback_form(
+    site: Path, tmp_path: Path, card_id: str
+) -> None:
+    """Codes are encoded beside the page build and put in place afterwards: read them back
+    from the PDF as a phone would (pages drawn by poppler, codes read by zxing-cpp)."""
+    import zxingcpp
+    from PIL import Image
+
+    card = build(ROOT / "docs").cards[card_id]
+    html = (site / card.url).read_text("utf-8")
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+    assert canonical
+    printed = site / Path(card.url).with_suffix(".pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(printed), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    read = {code.text for png in pages for code in zxingcpp.read_barcodes(Image.open(png))}
+    form = [t for t in read if t != canonical.group(1)]
+    assert canonical.group(1) in read
+    assert len(form) == 1 and "retour" in form[0] and f'href="{form[0].replace("&", "&amp;")}"' in html
+
+
+def test_no_page_is_left_with_a_qr_mark_instead_of_a_code(site: Path) -> None:
+    left = [
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if p.suffix in (".html", ".js") and "<!--terreau-qr:" in p.read_text("utf-8")
+    ]
+    assert left == []
+    assert "<svg" in (site / "assets/terreau/impression/enquete-collective.js").read_text("utf-8")

@@ -1,22 +1,26 @@
-"""Files made from the whole catalogue (search data, open-data exports), beside the pages.
+"""What is made from the whole catalogue, beside the pages: search data, open-data exports,
+and the QR codes printed on the cards.
 
-They depend on the catalogue only, not on any page. Where the system can fork safely (Linux,
-one thread), a child process writes them straight into the site folder while MkDocs renders
-the pages in the parent: the build uses a second processor core, and the memory the search
-index takes while it is built is given back when the child ends. Elsewhere (or if the child
-fails) they are written in the build's own process, with the same bytes.
+None depends on a rendered page. Where the system can fork safely (Linux, one thread), a
+child process makes them while MkDocs renders the pages in the parent: the build uses a
+second processor core, and the memory the search index takes while it is built is given
+back when the child ends. Elsewhere (or if the child fails) they are made in the build's own
+process, with the same bytes.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
-from terreau import export, finder
+from terreau import export, finder, qr
 from terreau.catalogue import Catalogue
 
 SEARCH = "assets/terreau/recherche"
@@ -31,21 +35,30 @@ def write(catalogue: Catalogue, site: Path) -> None:
 
 
 class Writer:
-    """``write``, started now and awaited later (``wait``) before anything reads the files."""
+    """``write`` and the QR codes, started now and awaited (``wait``) before they are used."""
 
-    def __init__(self, catalogue: Catalogue, site: Path) -> None:
+    def __init__(self, catalogue: Catalogue, site: Path, qr_wanted: list[tuple[str, str]]) -> None:
         self.catalogue = catalogue
         self.site = site
+        self.qr_wanted = qr_wanted
+        self.qr_codes: dict[str, str] = {}
         self.child: Any = None
         if sys.platform.startswith("linux") and threading.active_count() == 1:
             # fork: the child gets the catalogue without copying it; not with threads
             # running (mkdocs serve), where forking can deadlock.
+            handle, name = tempfile.mkstemp(prefix="terreau-qr-", suffix=".json")
+            os.close(handle)
+            self.codes_file = Path(name)
             self.child = multiprocessing.get_context("fork").Process(
-                target=write, args=(catalogue, site), daemon=True
+                target=_child, args=(catalogue, site, qr_wanted, self.codes_file), daemon=True
             )
             self.child.start()
         else:
-            write(catalogue, site)
+            self._here()
+
+    def _here(self) -> None:
+        write(self.catalogue, self.site)
+        self.qr_codes = qr.table(self.qr_wanted)
 
     def wait(self) -> None:
         if self.child is None:
@@ -53,11 +66,20 @@ class Writer:
         self.child.join()
         failed = self.child.exitcode != 0
         self.child = None
-        if failed:  # write them here, where an error stops the build with its message
-            write(self.catalogue, self.site)
+        if failed:  # made here, where an error stops the build with its message
+            self._here()
+        else:
+            self.qr_codes = json.loads(self.codes_file.read_text("utf-8"))
+        self.codes_file.unlink(missing_ok=True)
 
     def cancel(self) -> None:
         if self.child is not None:
             self.child.terminate()
             self.child.join()
             self.child = None
+            self.codes_file.unlink(missing_ok=True)
+
+
+def _child(catalogue: Catalogue, site: Path, qr_wanted: list[tuple[str, str]], codes: Path) -> None:
+    write(catalogue, site)
+    codes.write_text(json.dumps(qr.table(qr_wanted)), "utf-8")

@@ -7,14 +7,14 @@ import os
 import posixpath
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -25,7 +25,6 @@ from terreau import (
     export,
     finder,
     jsonld,
-    pdf,
     reference,
     sanitize,
     search_index,
@@ -33,6 +32,9 @@ from terreau import (
 from terreau.catalogue import Catalogue, build
 from terreau.forge import Forge
 from terreau.render import Renderer, environment
+
+if TYPE_CHECKING:
+    from terreau import pdf
 
 log = get_plugin_logger(__name__)
 
@@ -139,11 +141,11 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for name in export.names():
             path = site / derived.DATA / name
             files.append(File.generated(config, f"{derived.DATA}/{name}", abs_src_path=str(path)))
-        self.derived = derived.Writer(self.catalogue, site)
+        self.derived = derived.Writer(self.catalogue, site, self.renderer.qr_codes_wanted())
         return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self.derived.wait()  # before MkDocs copies files
+        self.derived.wait()  # before MkDocs copies files and writes pages
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -153,6 +155,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         if self.config.pdf:
+            from terreau import pdf  # WeasyPrint takes half a second to import: only if needed
+
             address = config.site_url or pdf.PLACEHOLDER
             jobs = self._pdf_jobs(site, address)
             rendered, reused = pdf.build(jobs, site, self.cache_dir / "pdf", address)
@@ -160,6 +164,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         archive.write(site)
 
     def _pdf_jobs(self, site: Path, address: str) -> list[pdf.Job]:
+        from terreau import pdf
+
         jobs = []
         for card_id, html in sorted(self.printables.items()):
             card = self.catalogue.cards[card_id]
@@ -200,15 +206,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         card = self.catalogue.by_path(src)
         if card is not None:
             page.meta["terreau_jsonld"] = jsonld.script_body(card, config.site_url or "")
-            full = self.renderer.header(card) + html + self.renderer.footer(card)
-            # The card's printable fragment, for the kit page to assemble booklets in the
-            # browser; written now rather than kept, and kept only when PDFs need it later.
-            target = Path(config.site_dir) / ASSETS / "impression" / f"{card.id}.js"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(search_index.script("TERREAU_IMPRESSION", full, key=card.id), "utf-8")
-            if self.config.pdf:
-                self.printables[card.id] = full
-            return full
+            return self.renderer.header(card) + html + self.renderer.footer(card)
         if src == self.config.page_recherche:
             return html + self.renderer.finder()
         if src == KIT[0]:
@@ -232,6 +230,21 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
                 extra = self.renderer.map(page.url) if kind == "retour" else ""
                 return html + extra + self._listing(kind, page.url)
         return html
+
+    @event_priority(-100)  # last: the page as it will be written
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        card = self.catalogue.by_path(page.file.src_uri)
+        if card is None:
+            return output
+        codes = self.derived.qr_codes
+        # The card's printable fragment, for the kit page to assemble booklets in the browser.
+        printable = self.renderer.fill_qr(page.content or "", codes)
+        target = Path(config.site_dir) / ASSETS / "impression" / f"{card.id}.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(search_index.script("TERREAU_IMPRESSION", printable, key=card.id), "utf-8")
+        if self.config.pdf:  # kept for the PDFs, made after the pages
+            self.printables[card.id] = printable
+        return self.renderer.fill_qr(output, codes)
 
     def _listing(self, kind: str, page_url: str) -> str:
         cards = [
