@@ -187,3 +187,18 @@ def test_the_offline_archive_works_from_a_folder(site: Path, tmp_path: Path, pag
     results = page.locator("#terreau-recherche-resultats li a").all_inner_texts()
     assert "Créer des jardins partagés et des potagers scolaires" in results[:3]
     assert hosts == {"file"}
+
+
+def test_the_offline_archive_holds_every_file_of_the_site_as_written(site: Path) -> None:
+    """The zip is written while the site builds: it must still hold the final bytes."""
+    with zipfile.ZipFile(site / "terreau-hors-ligne.zip") as archive:
+        assert archive.testzip() is None
+        members = {name.removeprefix("terreau/"): archive.read(name) for name in archive.namelist()}
+    files = {
+        p.relative_to(site).as_posix(): p
+        for p in site.rglob("*")
+        if p.is_file() and p.name != "terreau-hors-ligne.zip" and p.suffix != ".map"
+    }
+    assert sorted(members) == sorted(files)
+    assert [rel for rel, path in files.items() if path.read_bytes() != members[rel]] == []
+    assert any(rel.endswith(".pdf") for rel in members)

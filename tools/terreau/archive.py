@@ -1,29 +1,144 @@
-"""The offline version: the whole built site in one zip, to open from a folder or a USB stick."""
+"""The offline version: the whole built site in one zip, to open from a folder or a USB stick.
+
+Compressing a large site takes as long as rendering it, so the zip is written by a separate
+process (``python -m terreau.archive SITE``, driven by ``Archive``) that is told each file's
+name once the file is complete, and compresses it on another processor core while the pages
+render. Same site, same bytes: fixed dates, and members in an order that depends on the
+sources only.
+"""
 
 from __future__ import annotations
 
 import os
+import queue
+import subprocess
+import sys
+import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 NAME = "terreau-hors-ligne.zip"
 FOLDER = "terreau"  # what the archive unpacks into
+# PDFs, images and compressed files gain nothing from compression: stored, faster.
+PACKED = (".pdf", ".png", ".jpg", ".gz", ".zip", ".woff2")
+
+
+def _stamp() -> tuple[int, int, int, int, int, int]:
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01 at the least
+    year, month, day, hour, minute, second = time.gmtime(max(epoch, 315532800))[:6]
+    return year, month, day, hour, minute, second
+
+
+def _wanted(rel: str) -> bool:
+    # Source maps are for developers; the archive is for people in a village hall.
+    return rel != NAME and not rel.endswith(".map")
+
+
+def site_files(site_dir: Path) -> list[str]:
+    """The site's files that go into the archive, sorted, relative to the site."""
+    found = (p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    return sorted(rel for rel in found if _wanted(rel))
+
+
+def _zip(site_dir: Path, names: Iterator[str]) -> dict[str, int]:
+    """Zip the named files in the order given; returns the size read of each."""
+    stamp = _stamp()
+    read: dict[str, int] = {}
+    with zipfile.ZipFile(site_dir / NAME, "w") as z:
+        for rel in names:
+            if rel in read or not _wanted(rel):
+                continue
+            data = (site_dir / rel).read_bytes()
+            read[rel] = len(data)
+            info = zipfile.ZipInfo(f"{FOLDER}/{rel}", stamp)
+            packed = rel.endswith(PACKED)
+            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data, compresslevel=None if packed else 6)
+    return read
 
 
 def write(site_dir: Path) -> Path:
-    """Zip every file of the site, in sorted order, with fixed dates: same site, same bytes."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01 at the least
-    stamp = time.gmtime(max(epoch, 315532800))[:6]
-    target = site_dir / NAME
-    # Source maps are for developers; the archive is for people in a village hall.
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and p != target and p.suffix != ".map")
-    with zipfile.ZipFile(target, "w") as z:
-        for path in files:
-            info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(site_dir).as_posix()}", stamp)
-            # PDFs, images and gzip files are compressed already: storing them is faster.
-            packed = path.suffix in (".pdf", ".png", ".jpg", ".gz", ".zip", ".woff2")
-            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, path.read_bytes(), compresslevel=None if packed else 6)
-    return target
+    """Zip every file of the site, in sorted order, at once."""
+    _zip(site_dir, iter(site_files(site_dir)))
+    return site_dir / NAME
+
+
+class Archive:
+    """Drives the archiving process: ``add`` names a complete file, ``close`` names the files
+    not named yet (sorted) and waits. The process checks at the end that no file changed
+    after it was read (else it zips the whole site again, from the disk)."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site = site_dir
+        self.named: set[str] = set()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "terreau.archive", str(site_dir)], stdin=subprocess.PIPE, bufsize=0
+        )
+
+    def add(self, rel: str) -> None:
+        if rel not in self.named and self.process.stdin is not None:
+            self.named.add(rel)
+            self.process.stdin.write(rel.encode("utf-8") + b"\0")
+
+    def add_all(self, names: list[str]) -> None:
+        for rel in names:
+            self.add(rel)
+
+    def add_present(self) -> None:
+        for rel in site_files(self.site):
+            self.add(rel)
+
+    def close(self) -> Path:
+        self.add_present()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        if self.process.wait() != 0:
+            raise RuntimeError("Terreau : l'archive hors ligne n'a pas pu être écrite (voir ci-dessus).")
+        return self.site / NAME
+
+    def abandon(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def _names(stream: BinaryIO) -> Iterator[str]:
+    """NUL-separated names from ``stream``, read by a thread so the writer never waits on us."""
+    chunks: queue.Queue[bytes] = queue.Queue()
+
+    def pump() -> None:
+        read = getattr(stream, "read1", stream.read)  # read1: whatever has arrived
+        while chunk := read(65536):
+            chunks.put(chunk)
+        chunks.put(b"")
+
+    threading.Thread(target=pump, daemon=True).start()
+    pending = b""
+    while chunk := chunks.get():
+        pending += chunk
+        *complete, pending = pending.split(b"\0")
+        for name in complete:
+            yield name.decode("utf-8")
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else -1
+
+
+def main(argv: list[str]) -> int:
+    if hasattr(os, "nice"):
+        os.nice(10)  # the pages being built come first
+    site_dir = Path(argv[0])
+    read = _zip(site_dir, _names(sys.stdin.buffer))
+    changed = [rel for rel, size in read.items() if _size(site_dir / rel) != size]
+    if changed:
+        print(f"Archive hors ligne refaite : {changed[0]} a changé après sa lecture.", file=sys.stderr)
+        write(site_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
