@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,17 @@ class Catalogue:
     broken: set[str] = field(default_factory=set)
 
     def of_kind(self, kind: str) -> list[Card]:
-        return sorted((c for c in self.cards.values() if c.kind == kind), key=lambda c: c.id)
+        return self.memo(
+            f"of_kind:{kind}",
+            lambda: sorted((c for c in self.cards.values() if c.kind == kind), key=lambda c: c.id),
+        )
+
+    def memo(self, key: str, make: Callable[[], list[Card]]) -> list[Card]:
+        """A list of cards computed once per state of the catalogue (a copy: callers may
+        change it); pages ask for the same lists thousands of times."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return list(self._memo[key])
 
     def by_path(self, rel_path: str) -> Card | None:
         return self._by_path.get(rel_path)
@@ -32,8 +42,11 @@ class Catalogue:
     def __post_init__(self) -> None:
         self._by_path: dict[str, Card] = {}
         self._pointing: dict[str, list[Card]] | None = None
+        self._memo: dict[str, list[Card]] = {}
 
     def add(self, card: Card) -> None:
+        self._memo.clear()
+        self._pointing = None
         self.cards[card.id] = card
         self._by_path[card.rel_path] = card
 

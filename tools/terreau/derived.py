@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +28,30 @@ SEARCH = "assets/terreau/recherche"
 DATA = "donnees"
 
 
-def write(catalogue: Catalogue, site: Path) -> None:
-    """Write the finder's data and the exports under ``site``."""
+def write(catalogue: Catalogue, site: Path) -> list[str]:
+    """Write the finder's data and the exports under ``site``; their paths, sorted."""
     shutil.rmtree(site / SEARCH, ignore_errors=True)  # no shard left over from a bigger index
     finder.write(catalogue, site / SEARCH)
     export.write(catalogue, site / DATA)
+    made = [*(site / SEARCH).rglob("*"), *(site / DATA).rglob("*")]
+    return sorted(p.relative_to(site).as_posix() for p in made if p.is_file())
 
 
 class Writer:
     """``write`` and the QR codes, started now and awaited (``wait``) before they are used."""
 
-    def __init__(self, catalogue: Catalogue, site: Path, qr_wanted: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        site: Path,
+        qr_wanted: list[tuple[str, str]],
+        done: Callable[[list[str]], None],
+    ) -> None:
+        """``done`` is told the files' paths as soon as they are written (by the child)."""
         self.catalogue = catalogue
         self.site = site
         self.qr_wanted = qr_wanted
+        self.done = done
         self.qr_codes: dict[str, str] = {}
         self.child: Any = None
         if sys.platform.startswith("linux") and threading.active_count() == 1:
@@ -50,14 +61,14 @@ class Writer:
             os.close(handle)
             self.codes_file = Path(name)
             self.child = multiprocessing.get_context("fork").Process(
-                target=_child, args=(catalogue, site, qr_wanted, self.codes_file), daemon=True
+                target=_child, args=(catalogue, site, qr_wanted, self.codes_file, done), daemon=True
             )
             self.child.start()
         else:
             self._here()
 
     def _here(self) -> None:
-        write(self.catalogue, self.site)
+        self.done(write(self.catalogue, self.site))
         self.qr_codes = qr.table(self.qr_wanted)
 
     def wait(self) -> None:
@@ -80,6 +91,19 @@ class Writer:
             self.codes_file.unlink(missing_ok=True)
 
 
-def _child(catalogue: Catalogue, site: Path, qr_wanted: list[tuple[str, str]], codes: Path) -> None:
-    write(catalogue, site)
+def _background() -> None:
+    """Yield the processor to the build when both want it: the pages are the critical path."""
+    if hasattr(os, "nice"):
+        os.nice(10)
+
+
+def _child(
+    catalogue: Catalogue,
+    site: Path,
+    qr_wanted: list[tuple[str, str]],
+    codes: Path,
+    done: Callable[[list[str]], None],
+) -> None:
+    _background()
+    done(write(catalogue, site))
     codes.write_text(json.dumps(qr.table(qr_wanted)), "utf-8")

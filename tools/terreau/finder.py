@@ -56,7 +56,9 @@ FACETS = [
 
 
 def ordered(catalogue: Catalogue) -> list[Card]:
-    return sorted(catalogue.cards.values(), key=lambda c: (fold(c.meta.titre).lower(), c.id))
+    return catalogue.memo(
+        "ordered", lambda: sorted(catalogue.cards.values(), key=lambda c: (fold(c.meta.titre).lower(), c.id))
+    )
 
 
 def duration_class(d: Duree) -> str:

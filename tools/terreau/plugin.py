@@ -113,6 +113,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         )
         self.cache_dir = root / self.config.cache
         self.printables: dict[str, str] = {}
+        self.archive: archive.Archive | None = None
+        self.written_last: str | None = None
         theme_dir = str(resources.files("terreau").joinpath("templates/theme"))
         dirs = config.theme.dirs
         # After a site's own custom_dir, before mkdocs-material's templates.
@@ -141,7 +143,11 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for name in export.names():
             path = site / derived.DATA / name
             files.append(File.generated(config, f"{derived.DATA}/{name}", abs_src_path=str(path)))
-        self.derived = derived.Writer(self.catalogue, site, self.renderer.qr_codes_wanted())
+        # The offline archive starts now: the derived files go in as soon as they are written.
+        self.archive = archive.Archive(site)
+        self.derived = derived.Writer(
+            self.catalogue, site, self.renderer.qr_codes_wanted(), self.archive.add_all
+        )
         return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -151,7 +157,12 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if hasattr(self, "derived"):
             self.derived.cancel()
+        unfinished = getattr(self, "archive", None)
+        if unfinished is not None:
+            unfinished.abandon()
+            self.archive = None
 
+    @event_priority(-100)  # last: the archive holds what the other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         if self.config.pdf:
@@ -161,7 +172,13 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             jobs = self._pdf_jobs(site, address)
             rendered, reused = pdf.build(jobs, site, self.cache_dir / "pdf", address)
             log.info(f"PDF : {rendered} produit(s), {reused} repris du cache.")
-        archive.write(site)
+        if self.archive is None:
+            self.archive = archive.Archive(site)
+        try:
+            self.archive.close()
+        except RuntimeError as error:
+            raise PluginError(str(error)) from None
+        self.archive = None
 
     def _pdf_jobs(self, site: Path, address: str) -> list[pdf.Job]:
         from terreau import pdf
@@ -233,15 +250,24 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     @event_priority(-100)  # last: the page as it will be written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        site = Path(config.site_dir)
+        if self.archive is None:
+            self.archive = archive.Archive(site)
+        if self.written_last is None:  # static files and theme pages are in place
+            self.archive.add_present()
+        if self.written_last is not None:
+            self.archive.add(self.written_last)  # MkDocs wrote it after its on_post_page
+        self.written_last = page.file.dest_uri
         card = self.catalogue.by_path(page.file.src_uri)
         if card is None:
             return output
         codes = self.derived.qr_codes
         # The card's printable fragment, for the kit page to assemble booklets in the browser.
         printable = self.renderer.fill_qr(page.content or "", codes)
-        target = Path(config.site_dir) / ASSETS / "impression" / f"{card.id}.js"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(search_index.script("TERREAU_IMPRESSION", printable, key=card.id), "utf-8")
+        rel = f"{ASSETS}/impression/{card.id}.js"
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(search_index.script("TERREAU_IMPRESSION", printable, key=card.id), "utf-8")
+        self.archive.add(rel)
         if self.config.pdf:  # kept for the PDFs, made after the pages
             self.printables[card.id] = printable
         return self.renderer.fill_qr(output, codes)

@@ -35,15 +35,17 @@ def _keep(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    clean_content_tags={"script", "style", "noscript", "template"},
+    attributes=_ATTRIBUTES,
+    attribute_filter=_keep,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
 def clean(html: str) -> str:
     """Remove scripts, event handlers, styles, frames, forms and unsafe URLs from ``html``."""
-    return nh3.clean(
-        _CHECKBOX.sub(_box, html),
-        tags=_TAGS,
-        clean_content_tags={"script", "style", "noscript", "template"},
-        attributes=_ATTRIBUTES,
-        attribute_filter=_keep,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return _CLEANER.clean(_CHECKBOX.sub(_box, html))
