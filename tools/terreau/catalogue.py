@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from terreau import parallel
 from terreau.errors import Problem, field_name, problem
 from terreau.loader import Card, kind_of, load_card
 from terreau.models import Action, Axe, Methode, Outil, Parcours, Retour
@@ -81,9 +82,8 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
     docs_dir = docs_dir.resolve()
     shown = _display_prefix(docs_dir, display_root)
     catalogue = Catalogue()
-    for path, rel in card_files(docs_dir):
-        src = f"{shown}{rel}"
-        card, problems = load_card(path, rel, src)
+    files = [(path, rel, f"{shown}{rel}") for path, rel in card_files(docs_dir)]
+    for (_path, rel, src), (card, problems) in zip(files, parallel.map_halves(_load, files), strict=True):
         catalogue.problems.extend(problems)
         if card is None:
             catalogue.broken.add(Path(rel).stem)
@@ -96,6 +96,10 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
     catalogue.problems.extend(check_references(catalogue))
     catalogue.problems.sort()
     return catalogue
+
+
+def _load(file: tuple[Path, str, str]) -> tuple[Card | None, list[Problem]]:
+    return load_card(*file)
 
 
 def _display_prefix(docs_dir: Path, display_root: Path | None) -> str:
