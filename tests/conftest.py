@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from terreau import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -43,7 +44,15 @@ def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
     """The shipped docs/ built for real, with its PDFs, once per test session."""
     out = tmp_path_factory.mktemp("site")
-    build_site(ROOT / "docs", out, pdf=True)
+    # With a child process for the derived files, as `mkdocs build` does on Linux, even if
+    # the browser tests already run a thread (asyncio's child watcher, idle). A test builds
+    # again without, and compares the bytes.
+    can_fork = parallel.can_fork
+    parallel.can_fork = lambda: True
+    try:
+        build_site(ROOT / "docs", out, pdf=True)
+    finally:
+        parallel.can_fork = can_fork
     return out
 
 

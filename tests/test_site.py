@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site
 from mkdocs.exceptions import Abort
+from terreau import parallel
 from terreau.catalogue import build
 
 
@@ -155,6 +156,8 @@ def test_feedback_page_shows_its_self_evaluation_grid(docs: Path, tmp_path: Path
 def test_same_sources_build_the_same_bytes(tmp_path: Path, site: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # A fresh cache: the PDFs are laid out again, not copied from the first build.
     monkeypatch.setenv("TERREAU_CACHE", str(tmp_path / "cache"))
+    # The session's site was built with child processes; this one in a single process.
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
     again = tmp_path / "again"
     build_site(ROOT / "docs", again, pdf=True)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}

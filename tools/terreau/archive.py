@@ -9,6 +9,7 @@ sources only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -75,6 +76,7 @@ class Archive:
     def __init__(self, site_dir: Path) -> None:
         self.site = site_dir
         self.named: set[str] = set()
+        site_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "terreau.archive", str(site_dir)], stdin=subprocess.PIPE, bufsize=0
         )
@@ -82,7 +84,10 @@ class Archive:
     def add(self, rel: str) -> None:
         if rel not in self.named and self.process.stdin is not None:
             self.named.add(rel)
-            self.process.stdin.write(rel.encode("utf-8") + b"\0")
+            try:
+                self.process.stdin.write(rel.encode("utf-8") + b"\0")
+            except BrokenPipeError:  # the process stopped: close() says so
+                self.process.stdin = None
 
     def add_all(self, names: list[str]) -> None:
         for rel in names:
@@ -95,7 +100,8 @@ class Archive:
     def close(self) -> Path:
         self.add_present()
         if self.process.stdin is not None:
-            self.process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
         if self.process.wait() != 0:
             raise RuntimeError("Terreau : l'archive hors ligne n'a pas pu être écrite (voir ci-dessus).")
         return self.site / NAME

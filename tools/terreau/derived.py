@@ -1,28 +1,28 @@
-"""What is made from the whole catalogue, beside the pages: search data, open-data exports,
-and the QR codes printed on the cards.
+"""What is made from the catalogue alone, beside the pages: search data, open-data exports,
+and each card's header and footer (facts, links, evidence, printed QR codes).
 
-None depends on a rendered page. Where the system can fork safely (Linux, one thread), a
-child process makes them while MkDocs renders the pages in the parent: the build uses a
-second processor core, and the memory the search index takes while it is built is given
-back when the child ends. Elsewhere (or if the child fails) they are made in the build's own
-process, with the same bytes.
+None depends on a page's rendered text. Where the system can fork safely (Linux, one
+thread), a child process makes them while MkDocs renders the pages in the parent: the build
+uses a second processor core, and the memory the search index takes while it is built is
+given back when the child ends. Pages carry marks where the header and footer go; they are
+put in place as each page is written. Elsewhere (or if the child fails) everything is made
+in the build's own process, with the same bytes.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import shutil
-import sys
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from terreau import export, finder, qr
+from terreau import export, finder, parallel
 from terreau.catalogue import Catalogue
+from terreau.loader import Card
+from terreau.render import Renderer
 
 SEARCH = "assets/terreau/recherche"
 DATA = "donnees"
@@ -38,72 +38,59 @@ def write(catalogue: Catalogue, site: Path) -> list[str]:
 
 
 class Writer:
-    """``write`` and the QR codes, started now and awaited (``wait``) before they are used."""
+    """Makes the derived files and the cards' parts now (in a child process where it can),
+    for ``wait`` and ``parts`` later."""
 
     def __init__(
         self,
         catalogue: Catalogue,
         site: Path,
-        qr_wanted: list[tuple[str, str]],
+        renderer: Renderer,
         done: Callable[[list[str]], None],
     ) -> None:
         """``done`` is told the files' paths as soon as they are written (by the child)."""
         self.catalogue = catalogue
         self.site = site
-        self.qr_wanted = qr_wanted
+        self.renderer = renderer
         self.done = done
-        self.qr_codes: dict[str, str] = {}
+        self.folder = Path(tempfile.mkdtemp(prefix="terreau-parties-"))
         self.child: Any = None
-        if sys.platform.startswith("linux") and threading.active_count() == 1:
-            # fork: the child gets the catalogue without copying it; not with threads
-            # running (mkdocs serve), where forking can deadlock.
-            handle, name = tempfile.mkstemp(prefix="terreau-qr-", suffix=".json")
-            os.close(handle)
-            self.codes_file = Path(name)
-            self.child = multiprocessing.get_context("fork").Process(
-                target=_child, args=(catalogue, site, qr_wanted, self.codes_file, done), daemon=True
-            )
+        if parallel.can_fork():  # the child gets the catalogue without copying it
+            self.child = multiprocessing.get_context("fork").Process(target=self._child, daemon=True)
             self.child.start()
         else:
-            self._here()
+            self._make()
 
-    def _here(self) -> None:
+    def _make(self) -> None:
+        for card in self.catalogue.cards.values():
+            parts = self.renderer.header(card) + "\0" + self.renderer.footer(card)
+            (self.folder / f"{card.id}.html").write_text(parts, "utf-8")
         self.done(write(self.catalogue, self.site))
-        self.qr_codes = qr.table(self.qr_wanted)
+
+    def _child(self) -> None:
+        if hasattr(os, "nice"):
+            os.nice(10)  # yield the processor to the pages, the longer task, when both want it
+        self._make()
 
     def wait(self) -> None:
+        """Wait for the child; if it failed, make everything here, where an error stops the
+        build with its message."""
         if self.child is None:
             return
         self.child.join()
         failed = self.child.exitcode != 0
         self.child = None
-        if failed:  # made here, where an error stops the build with its message
-            self._here()
-        else:
-            self.qr_codes = json.loads(self.codes_file.read_text("utf-8"))
-        self.codes_file.unlink(missing_ok=True)
+        if failed:
+            self._make()
 
-    def cancel(self) -> None:
+    def parts(self, card: Card) -> tuple[str, str]:
+        """A card's header and footer (after ``wait``)."""
+        header, footer = (self.folder / f"{card.id}.html").read_text("utf-8").split("\0")
+        return header, footer
+
+    def close(self) -> None:
         if self.child is not None:
             self.child.terminate()
             self.child.join()
             self.child = None
-            self.codes_file.unlink(missing_ok=True)
-
-
-def _background() -> None:
-    """Yield the processor to the build when both want it: the pages are the critical path."""
-    if hasattr(os, "nice"):
-        os.nice(10)
-
-
-def _child(
-    catalogue: Catalogue,
-    site: Path,
-    qr_wanted: list[tuple[str, str]],
-    codes: Path,
-    done: Callable[[list[str]], None],
-) -> None:
-    _background()
-    done(write(catalogue, site))
-    codes.write_text(json.dumps(qr.table(qr_wanted)), "utf-8")
+        shutil.rmtree(self.folder, ignore_errors=True)

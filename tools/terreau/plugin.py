@@ -51,6 +51,9 @@ LISTINGS = {
 
 
 REFERENCE = ("contribuer/reference.md", "Référence des fiches")
+# Where a card's header and footer go in its page (the sanitizer removes comments from cards).
+# The header holds the card's <h1>: its mark says so, or mkdocs-material would add another.
+HEADER, FOOTER = "<!--terreau-entete <h1>-->", "<!--terreau-pied-->"
 TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 KIT = ("kit.md", "Imprimer un kit de fiches")
 
@@ -145,9 +148,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             files.append(File.generated(config, f"{derived.DATA}/{name}", abs_src_path=str(path)))
         # The offline archive starts now: the derived files go in as soon as they are written.
         self.archive = archive.Archive(site)
-        self.derived = derived.Writer(
-            self.catalogue, site, self.renderer.qr_codes_wanted(), self.archive.add_all
-        )
+        self.derived = derived.Writer(self.catalogue, site, self.renderer, self.archive.add_all)
         return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -156,7 +157,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         if hasattr(self, "derived"):
-            self.derived.cancel()
+            self.derived.close()
         unfinished = getattr(self, "archive", None)
         if unfinished is not None:
             unfinished.abandon()
@@ -165,6 +166,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     @event_priority(-100)  # last: the archive holds what the other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
+        self.derived.close()
         if self.config.pdf:
             from terreau import pdf  # WeasyPrint takes half a second to import: only if needed
 
@@ -223,7 +225,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         card = self.catalogue.by_path(src)
         if card is not None:
             page.meta["terreau_jsonld"] = jsonld.script_body(card, config.site_url or "")
-            return self.renderer.header(card) + html + self.renderer.footer(card)
+            # Header and footer are made beside the pages (derived.py), put in on_post_page.
+            return HEADER + html + FOOTER
         if src == self.config.page_recherche:
             return html + self.renderer.finder()
         if src == KIT[0]:
@@ -261,16 +264,16 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         card = self.catalogue.by_path(page.file.src_uri)
         if card is None:
             return output
-        codes = self.derived.qr_codes
+        header, footer = self.derived.parts(card)
         # The card's printable fragment, for the kit page to assemble booklets in the browser.
-        printable = self.renderer.fill_qr(page.content or "", codes)
+        printable = (page.content or "").replace(HEADER, header).replace(FOOTER, footer)
         rel = f"{ASSETS}/impression/{card.id}.js"
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(search_index.script("TERREAU_IMPRESSION", printable, key=card.id), "utf-8")
         self.archive.add(rel)
         if self.config.pdf:  # kept for the PDFs, made after the pages
             self.printables[card.id] = printable
-        return self.renderer.fill_qr(output, codes)
+        return output.replace(HEADER, header).replace(FOOTER, footer)
 
     def _listing(self, kind: str, page_url: str) -> str:
         cards = [

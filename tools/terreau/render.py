@@ -129,35 +129,19 @@ class Renderer:
         self.review_before = review_before
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
-        self.qr_wanted: dict[str, tuple[str, str]] = {}
 
-    def print_targets(self, card: Card) -> list[tuple[str, str, str]]:
-        """The addresses printed at the foot of a card: label, address, QR code title."""
-        targets = []
+    def print_links(self, card: Card) -> list[dict[str, str]]:
+        """The addresses printed at the foot of a card, each with its QR code."""
+        links = []
         if self.site_url:
             address = self.site_url + card.url
-            targets.append(("Cette fiche en ligne", address, "Code QR vers la fiche en ligne"))
+            title = "Code QR vers la fiche en ligne"
+            links.append({"label": "Cette fiche en ligne", "url": address, "qr": qr.svg(address, title)})
         if self.forge is not None:
             form = self.forge.form("retour")
             title = "Code QR vers le formulaire de retour d'expérience"
-            targets.append(("Partager un retour d'expérience", form, title))
-        return targets
-
-    def print_links(self, card: Card) -> list[dict[str, str]]:
-        """The printed addresses, each with a mark for its QR code (see qr.fill)."""
-        links = []
-        for label, url, title in self.print_targets(card):
-            self.qr_wanted[qr.key(url, title)] = (url, title)
-            links.append({"label": label, "url": url, "qr": qr.mark(url, title)})
+            links.append({"label": "Partager un retour d'expérience", "url": form, "qr": qr.svg(form, title)})
         return links
-
-    def qr_codes_wanted(self) -> list[tuple[str, str]]:
-        """Every QR code the cards will print: (address, title)."""
-        cards = self.catalogue.cards.values()
-        return [(url, title) for card in cards for _label, url, title in self.print_targets(card)]
-
-    def fill_qr(self, html: str, codes: dict[str, str]) -> str:
-        return qr.fill(html, codes, self.qr_wanted)
 
     # -- links -----------------------------------------------------------------------------
 
