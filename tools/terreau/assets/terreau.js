@@ -14,11 +14,14 @@ var TERREAU_RACINE = (document.currentScript ||
 var terreauCharger = (function () {
   "use strict";
   var pending = {};
-  return function (src) {
+  /* Scripts loaded with inOrder run in the order they were asked for, while all of them
+   * download at once (a dynamic script with async = false). */
+  return function (src, inOrder) {
     if (!pending[src]) {
       pending[src] = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
         s.src = src;
+        if (inOrder) s.async = false;
         s.onload = resolve;
         s.onerror = function () { reject(new Error(src)); };
         document.head.appendChild(s);
@@ -224,10 +227,13 @@ var terreauCharger = (function () {
   var timer = null;
   status.textContent = "Chargement de la recherche…";
   document.documentElement.classList.add("terreau-js");
-  Promise.all([load(base + "assets/terreau/lunr/lunr.js"), load(data + "facettes.js")])
-    .then(function () { return load(base + "assets/terreau/lunr/lunr.stemmer.support.min.js"); })
-    .then(function () { return load(base + "assets/terreau/lunr/lunr.fr.min.js"); })
-    .then(function () { return load(base + "assets/terreau/moteur.js"); })
+  Promise.all([
+    load(data + "facettes.js"),
+    load(base + "assets/terreau/lunr/lunr.js", true),
+    load(base + "assets/terreau/lunr/lunr.stemmer.support.min.js", true),
+    load(base + "assets/terreau/lunr/lunr.fr.min.js", true),
+    load(base + "assets/terreau/moteur.js", true)
+  ])
     .then(function () {
       table = window.TERREAU_FACETTES;
       engine = window.TerreauMoteur(window.lunr, table);
