@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var me = document.currentScript;
+  // Set before the page is drawn, so that enhanced forms (finder, home page questions) do
+  // not jump when their script arrives: the class only changes elements that script drives.
+  document.documentElement.classList.add("terreau-js");
   window.__md_scope = new URL("../..", me.src);
   window.__md_hash = function (e) {
     return [].reduce.call(e, function (h, c) { return (h << 5) - h + c.charCodeAt(0); }, 0);
