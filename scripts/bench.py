@@ -2,6 +2,7 @@
 """Benchmark: Terreau against plain mkdocs-material, in the same run, on the same pages.
 
 Usage: .venv/bin/python scripts/bench.py [TAILLE ...] [--pdf-jusqua N] [--sortie FICHIER]
+       [--lighthouse]
 
 For each size (default 100 1000 5000) it generates a corpus (scripts/generer_corpus.py),
 builds it with mkdocs-material and its own search plugin (the baseline: same theme, same
@@ -9,15 +10,19 @@ navigation, no Terreau plugin) and with Terreau, and measures: build time and pe
 (and their ratio), validation time, search index build time, bytes downloaded before the
 first search result (gzip), HTML bytes per card page, site size, rebuild after a one-card
 change, Git attribution time, and the time to the first result in headless chromium with a
-4x CPU slowdown. It prints a Markdown table and writes the figures as JSON.
+4x CPU slowdown; with --lighthouse, the Lighthouse scores of a card page and of the finder.
+Memory is that of the whole process tree (Terreau's build uses child processes). It prints a
+Markdown table and writes the figures as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import re
@@ -27,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +43,8 @@ from terreau import attribution, finder, search_index  # noqa: E402
 from terreau.catalogue import build  # noqa: E402
 
 VENV = ROOT / ".venv/bin"
+TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv")
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 QUERY = "energie"
 STUBS = {  # pages Terreau generates, written as plain pages for the baseline's navigation
     "methodes/index.md": "Méthodes",
@@ -176,20 +184,9 @@ def browser_figures(site: Path) -> dict[str, float]:
     """Time to the first result with a 4x CPU slowdown, and a card page's weight (gzip)."""
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
     figures: dict[str, float] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with served(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         page = browser.new_page()
         cdp = page.context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
@@ -210,8 +207,78 @@ def browser_figures(site: Path) -> dict[str, float]:
         page.wait_for_load_state("networkidle")
         figures["page_fiche_gz_ko"] = round(sum(sizes) / 1024, 1)
         browser.close()
-    httpd.shutdown()
     return figures
+
+
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """The site over HTTP on 127.0.0.1, text compressed with gzip as static hosts do (GitHub
+    and GitLab Pages, any web server); yields its address."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def send_head(self):  # type: ignore[no-untyped-def]
+            path = Path(self.translate_path(self.path))
+            accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+            if not (accepts and path.is_file() and path.suffix in TEXT):
+                return super().send_head()
+            data = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            return io.BytesIO(data)
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+LIGHTHOUSE = "lighthouse@12.8.2"  # the last release that runs on Debian's node 20
+
+
+def lighthouse_scores(site: Path) -> dict[str, float]:
+    """Lighthouse (mobile defaults: simulated slow 4G and 4x CPU) on a card page and on the
+    finder, served on 127.0.0.1, run with Debian's chromium. Installed by npm on first use
+    into .cache/banc (not a test dependency)."""
+    tool = ROOT / ".cache/banc/lighthouse"
+    binary = tool / "node_modules/.bin/lighthouse"
+    if not binary.exists():
+        subprocess.run(
+            ["npm", "install", "--prefix", str(tool), "--no-audit", "--no-fund", LIGHTHOUSE],
+            check=True,
+            capture_output=True,
+        )
+    with served(site) as url:
+        card = next((site / "methodes").glob("methode-*.html"))
+        scores: dict[str, float] = {}
+        for name, path in (("fiche", f"methodes/{card.name}"), ("recherche", f"recherche.html?q={QUERY}")):
+            out = subprocess.run(
+                [
+                    str(binary),
+                    url + path,
+                    "--output=json",
+                    "--output-path=stdout",
+                    "--quiet",
+                    "--only-categories=performance,accessibility",
+                    "--chrome-flags=" + " ".join(BROWSER_ARGS),
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+                check=True,
+            )
+            report = json.loads(out.stdout)
+            for category in ("performance", "accessibility"):
+                scores[f"lighthouse_{name}_{category}"] = report["categories"][category]["score"]
+    return scores
 
 
 def attribution_time(docs: Path) -> float:
@@ -239,7 +306,7 @@ def attribution_time(docs: Path) -> float:
     return round(elapsed, 2)
 
 
-def measure(size: int, base: Path, pdf_up_to: int) -> dict[str, float]:
+def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool) -> dict[str, float]:
     terreau, baseline = project(base, size)
     env = {"TERREAU_PDF": "false", "TERREAU_CACHE": str(base / "cache"), "NO_MKDOCS_2_WARNING": "1"}
     row: dict[str, float] = {"fiches": size}
@@ -299,6 +366,8 @@ def measure(size: int, base: Path, pdf_up_to: int) -> dict[str, float]:
     row["reconstruction_avec_pdf"] = 1.0 if size <= pdf_up_to else 0.0
     row["attribution_s"] = attribution_time(terreau / "docs")
     row.update(browser_figures(base / "site"))
+    if lighthouse:
+        row.update(lighthouse_scores(base / "site"))
     return row
 
 
@@ -323,6 +392,10 @@ COLUMNS = [
     ("reconstruction_avec_pdf", "… PDF compris (1 = oui)"),
     ("attribution_s", "Attribution Git (s)"),
     ("premier_resultat_s", "1er résultat, processeur ralenti ×4 (s)"),
+    ("lighthouse_fiche_performance", "Lighthouse, fiche : performance"),
+    ("lighthouse_fiche_accessibility", "Lighthouse, fiche : accessibilité"),
+    ("lighthouse_recherche_performance", "Lighthouse, recherche : performance"),
+    ("lighthouse_recherche_accessibility", "Lighthouse, recherche : accessibilité"),
 ]
 
 
@@ -346,11 +419,16 @@ def main() -> None:
         help="taille maximale à laquelle la reconstruction inclut les PDF",
     )
     parser.add_argument("--sortie", type=Path, default=Path("bench-resultats.json"))
+    parser.add_argument(
+        "--lighthouse",
+        action="store_true",
+        help="mesure aussi les scores Lighthouse (installe lighthouse avec npm au premier usage)",
+    )
     args = parser.parse_args()
     rows = []
     for size in args.tailles:
         with tempfile.TemporaryDirectory() as tmp:
-            rows.append(measure(size, Path(tmp), args.pdf_jusqua))
+            rows.append(measure(size, Path(tmp), args.pdf_jusqua, args.lighthouse))
             print(f"{size} fiches mesurées.", file=sys.stderr)
     args.sortie.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(table(rows))
