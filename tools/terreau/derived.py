@@ -63,8 +63,8 @@ class Writer:
 
     def _make(self) -> None:
         for card in self.catalogue.cards.values():
-            parts = self.renderer.header(card) + "\0" + self.renderer.footer(card)
-            (self.folder / f"{card.id}.html").write_text(parts, "utf-8")
+            (self.folder / f"{card.id}.entete.html").write_text(self.renderer.header(card), "utf-8")
+            (self.folder / f"{card.id}.pied.html").write_text(self.renderer.footer(card), "utf-8")
         self.done(write(self.catalogue, self.site))
 
     def _child(self) -> None:
@@ -85,8 +85,8 @@ class Writer:
 
     def parts(self, card: Card) -> tuple[str, str]:
         """A card's header and footer (after ``wait``)."""
-        header, footer = (self.folder / f"{card.id}.html").read_text("utf-8").split("\0")
-        return header, footer
+        header = (self.folder / f"{card.id}.entete.html").read_text("utf-8")
+        return header, (self.folder / f"{card.id}.pied.html").read_text("utf-8")
 
     def close(self) -> None:
         if self.child is not None:
