@@ -1,5 +1,5 @@
 """What is made from the catalogue alone, beside the pages: search data, open-data exports,
-and each card's header and footer (facts, links, evidence, printed QR codes).
+and each card's header and footer (facts, links, evidence, printed QR codes) and JSON-LD.
 
 None depends on a page's rendered text. Where the system can fork safely (Linux, one
 thread), a child process makes them while MkDocs renders the pages in the parent: the build
@@ -11,19 +11,21 @@ in the build's own process, with the same bytes.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from terreau import export, finder, parallel
+from terreau import export, finder, jsonld, parallel
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
 from terreau.render import Renderer
 
+PARTS, INDEX = "parties.bin", "parties.json"
 SEARCH = "assets/terreau/recherche"
 DATA = "donnees"
 
@@ -54,6 +56,9 @@ class Writer:
         self.renderer = renderer
         self.done = done
         self.folder = Path(tempfile.mkdtemp(prefix="terreau-parties-"))
+        self.where: dict[str, list[int]] = {}
+        self.store: BinaryIO | None = None
+        self.last: tuple[str, tuple[str, str, str]] = ("", ("", "", ""))
         self.child: Any = None
         if parallel.can_fork():  # the child gets the catalogue without copying it
             self.child = multiprocessing.get_context("fork").Process(target=self._child, daemon=True)
@@ -62,9 +67,20 @@ class Writer:
             self._make()
 
     def _make(self) -> None:
-        for card in self.catalogue.cards.values():
-            (self.folder / f"{card.id}.entete.html").write_text(self.renderer.header(card), "utf-8")
-            (self.folder / f"{card.id}.pied.html").write_text(self.renderer.footer(card), "utf-8")
+        # Every card's parts in one file, and where each starts (thousands of small files
+        # cost more to write, read and delete).
+        where: dict[str, list[int]] = {}
+        with (self.folder / PARTS).open("wb") as out:
+            for card in self.catalogue.cards.values():
+                parts = [
+                    self.renderer.header(card),
+                    self.renderer.footer(card),
+                    jsonld.script_body(card, self.renderer.site_url),
+                ]
+                encoded = [part.encode("utf-8") for part in parts]
+                where[card.id] = [out.tell(), *(len(e) for e in encoded)]
+                out.write(b"".join(encoded))
+        (self.folder / INDEX).write_text(json.dumps(where), "utf-8")
         self.done(write(self.catalogue, self.site))
 
     def _child(self) -> None:
@@ -75,20 +91,32 @@ class Writer:
     def wait(self) -> None:
         """Wait for the child; if it failed, make everything here, where an error stops the
         build with its message."""
-        if self.child is None:
-            return
-        self.child.join()
-        failed = self.child.exitcode != 0
-        self.child = None
-        if failed:
-            self._make()
+        if self.child is not None:
+            self.child.join()
+            failed = self.child.exitcode != 0
+            self.child = None
+            if failed:
+                self._make()
+        self.where = json.loads((self.folder / INDEX).read_text("utf-8"))
+        self.store = (self.folder / PARTS).open("rb")
 
-    def parts(self, card: Card) -> tuple[str, str]:
-        """A card's header and footer (after ``wait``)."""
-        header = (self.folder / f"{card.id}.entete.html").read_text("utf-8")
-        return header, (self.folder / f"{card.id}.pied.html").read_text("utf-8")
+    def parts(self, card: Card) -> tuple[str, str, str]:
+        """A card's header, footer and JSON-LD (after ``wait``); asked twice per page."""
+        if self.last[0] == card.id:
+            return self.last[1]
+        start, *sizes = self.where[card.id]
+        assert self.store is not None, "parts() before wait()"
+        self.store.seek(start)
+        data = self.store.read(sum(sizes))
+        header, footer = data[: sizes[0]], data[sizes[0] : sizes[0] + sizes[1]]
+        found = header.decode("utf-8"), footer.decode("utf-8"), data[sizes[0] + sizes[1] :].decode("utf-8")
+        self.last = (card.id, found)
+        return found
 
     def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
         if self.child is not None:
             self.child.terminate()
             self.child.join()

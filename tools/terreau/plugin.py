@@ -25,7 +25,6 @@ from terreau import (
     derived,
     export,
     finder,
-    jsonld,
     reference,
     sanitize,
     search_index,
@@ -231,7 +230,6 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             html += self.renderer.env.get_template("liens_forge.html").render(forge=links)
         card = self.catalogue.by_path(src)
         if card is not None:
-            page.meta["terreau_jsonld"] = jsonld.script_body(card, config.site_url or "")
             # Header and footer are made beside the pages (derived.py), put in on_post_page.
             return HEADER + html + FOOTER
         if src == self.config.page_recherche:
@@ -258,6 +256,12 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
                 return html + extra + self._listing(kind, page.url)
         return html
 
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        card = self.catalogue.by_path(page.file.src_uri)
+        if card is not None:
+            page.meta["terreau_jsonld"] = self.derived.parts(card)[2]
+        return context
+
     @event_priority(-100)  # last: the page as it will be written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         site = Path(config.site_dir)
@@ -271,7 +275,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         card = self.catalogue.by_path(page.file.src_uri)
         if card is None:
             return output
-        header, footer = self.derived.parts(card)
+        header, footer, _jsonld = self.derived.parts(card)
         # The card's printable fragment, for the kit page to assemble booklets in the browser.
         printable = (page.content or "").replace(HEADER, header).replace(FOOTER, footer)
         rel = f"{ASSETS}/impression/{card.id}.js"
