@@ -221,6 +221,7 @@ def test_the_shards_are_exactly_lunrs_index_cut_by_term_ranges(max_bytes: int) -
     for byte as the browser gets them."""
     from lunr.builder import Builder
 
+    search_index.register_pipeline()
     cards = finder.ordered(build(ROOT / "docs"))
     starts, shards = search_index.build_shards(cards, finder.labels, max_bytes)
     texts = list(shards)

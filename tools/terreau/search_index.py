@@ -29,12 +29,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lunr import __TARGET_JS_VERSION__
-from lunr.index import Index
-from lunr.pipeline import Pipeline
-from lunr.query import Query
-from nltk.stem.snowball import FrenchStemmer
-
 from terreau.loader import Card
 
 FIELDS = {"titre": 10, "mots": 4, "resume": 3, "texte": 1}
@@ -63,12 +57,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
-_stemmer = FrenchStemmer()
+@cache
+def _stemmer() -> Any:
+    # Imported on first use: the build's main process never stems (lunr and NLTK take a
+    # fifth of a second to import).
+    from nltk.stem.snowball import FrenchStemmer
+
+    return FrenchStemmer()
 
 
 @cache
 def stem(word: str) -> str:
-    return str(_stemmer.stem(word))
+    return str(_stemmer().stem(word))
 
 
 def _stop(token: Any, i: int | None = None, tokens: Any = None) -> Any:
@@ -84,10 +84,18 @@ def _stem(token: Any, i: int | None = None, tokens: Any = None) -> Any:
 
 
 PIPELINE = (("terreau-vides", _stop), ("terreau-plier", _fold), ("stemmer-fr", _stem))
-for _label, _fn in PIPELINE:
-    # lunr registers its own "stemmer-fr" when NLTK is installed; ours replaces it quietly.
-    Pipeline.registered_functions.pop(_label, None)
-    Pipeline.register_function(_fn, _label)
+
+
+@cache
+def register_pipeline() -> None:
+    """Give lunr.py the pipeline's functions under their labels (before it loads or builds
+    an index that names them)."""
+    from lunr.pipeline import Pipeline
+
+    for label, fn in PIPELINE:
+        # lunr registers its own "stemmer-fr" when NLTK is installed; ours replaces it quietly.
+        Pipeline.registered_functions.pop(label, None)
+        Pipeline.register_function(fn, label)
 
 
 @cache
@@ -275,9 +283,15 @@ def _shard_text(names: list[str], vectors: str, inverted: list[str]) -> str:
         [
             f'{{"fieldVectors":[{vectors}],"fields":{_compact(names)},',
             f'"invertedIndex":[{",".join(inverted)}],',
-            f'"pipeline":{_compact(pipeline)},"version":{_compact(__TARGET_JS_VERSION__)}}}',
+            f'"pipeline":{_compact(pipeline)},"version":{_compact(_lunr_version())}}}',
         ]
     )
+
+
+def _lunr_version() -> str:
+    from lunr import __TARGET_JS_VERSION__
+
+    return str(__TARGET_JS_VERSION__)
 
 
 def _compact(value: Any) -> str:
@@ -302,11 +316,16 @@ class ShardedIndex:
     """The shards the browser downloads, queried the same way (see assets/moteur.js)."""
 
     def __init__(self, starts: list[str], shards: list[dict[str, Any]]) -> None:
+        from lunr.index import Index
+
+        register_pipeline()
         self.starts = starts
         self.shards = [Index.load(s) for s in shards]
 
     def search(self, text: str) -> list[tuple[int, float]]:
         """(position, score) of matching cards, best first; ties by position."""
+        from lunr.query import Query
+
         by_shard: dict[int, list[Clause]] = {}
         for clause in query_clauses(text):
             for shard in shards_of(self.starts, clause):
