@@ -2,7 +2,7 @@
 """Benchmark: Terreau against plain mkdocs-material, in the same run, on the same pages.
 
 Usage: .venv/bin/python scripts/bench.py [TAILLE ...] [--pdf-jusqua N] [--sortie FICHIER]
-       [--lighthouse]
+       [--fois N] [--lighthouse]
 
 For each size (default 100 1000 5000) it generates a corpus (scripts/generer_corpus.py),
 builds it with mkdocs-material and its own search plugin (the baseline: same theme, same
@@ -10,9 +10,11 @@ navigation, no Terreau plugin) and with Terreau, and measures: build time and pe
 (and their ratio), validation time, search index build time, bytes downloaded before the
 first search result (gzip), HTML bytes per card page, site size, rebuild after a one-card
 change, Git attribution time, and the time to the first result in headless chromium with a
-4x CPU slowdown; with --lighthouse, the Lighthouse scores of a card page and of the finder.
-Memory is that of the whole process tree (Terreau's build uses child processes). It prints a
-Markdown table and writes the figures as JSON.
+4x CPU slowdown (median of five first visits). With --fois N, each side is built N times,
+alternately, and the median times kept; with --lighthouse, the Lighthouse scores of a card
+page and of the finder. Memory is that of the whole process tree (Terreau's build uses child
+processes), the largest over the runs. It prints a Markdown table and writes the figures as
+JSON.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -187,18 +190,22 @@ def browser_figures(site: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     with served(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        page = browser.new_page()
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-        start = time.perf_counter()
-        page.goto(url + f"recherche.html?q={QUERY}")
-        page.wait_for_function(
-            f"() => (document.getElementById('terreau-recherche-etat') || {{}}).textContent"
-            f"?.includes('« {QUERY} »')",
-            timeout=120_000,
-        )
-        figures["premier_resultat_s"] = round(time.perf_counter() - start, 2)
-        page.close()
+        times = []
+        for _ in range(5):  # the median of five first visits (empty cache each time)
+            context = browser.new_context()
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+            start = time.perf_counter()
+            page.goto(url + f"recherche.html?q={QUERY}")
+            page.wait_for_function(
+                f"() => (document.getElementById('terreau-recherche-etat') || {{}}).textContent"
+                f"?.includes('« {QUERY} »')",
+                timeout=120_000,
+            )
+            times.append(time.perf_counter() - start)
+            context.close()
+        figures["premier_resultat_s"] = round(statistics.median(times), 2)
         page = browser.new_page()
         sizes: list[int] = []
         page.on("response", lambda r: sizes.append(gz(r.body())) if r.ok else None)
@@ -306,26 +313,20 @@ def attribution_time(docs: Path) -> float:
     return round(elapsed, 2)
 
 
-def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool) -> dict[str, float]:
+def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool, times: int) -> dict[str, float]:
     terreau, baseline = project(base, size)
     env = {"TERREAU_PDF": "false", "TERREAU_CACHE": str(base / "cache"), "NO_MKDOCS_2_WARNING": "1"}
     row: dict[str, float] = {"fiches": size}
-    row["base_construction_s"], row["base_memoire_mo"] = timed(
-        [
-            str(VENV / "mkdocs"),
-            "build",
-            "-q",
-            "-f",
-            str(baseline / "mkdocs.yml"),
-            "-d",
-            str(base / "site-base"),
-        ],
-        env,
-    )
-    row["construction_s"], row["memoire_mo"] = timed(
-        [str(VENV / "mkdocs"), "build", "-q", "-f", str(terreau / "mkdocs.yml"), "-d", str(base / "site")],
-        env,
-    )
+    build = [str(VENV / "mkdocs"), "build", "-q", "-f"]
+    runs = []
+    for _ in range(times):  # alternately, so that both see the same machine
+        base_run = timed([*build, str(baseline / "mkdocs.yml"), "-d", str(base / "site-base")], env)
+        terreau_run = timed([*build, str(terreau / "mkdocs.yml"), "-d", str(base / "site")], env)
+        runs.append((base_run, terreau_run))
+    row["base_construction_s"] = round(statistics.median(r[0][0] for r in runs), 2)
+    row["base_memoire_mo"] = max(r[0][1] for r in runs)
+    row["construction_s"] = round(statistics.median(r[1][0] for r in runs), 2)
+    row["memoire_mo"] = max(r[1][1] for r in runs)
     row["ratio_temps"] = round(row["construction_s"] / row["base_construction_s"], 2)
     row["ratio_memoire"] = round(row["memoire_mo"] / row["base_memoire_mo"], 2)
     row["validation_s"], _ = timed([str(VENV / "terreau"), "valider", "--docs", str(terreau / "docs")])
@@ -420,6 +421,12 @@ def main() -> None:
     )
     parser.add_argument("--sortie", type=Path, default=Path("bench-resultats.json"))
     parser.add_argument(
+        "--fois",
+        type=int,
+        default=1,
+        help="nombre de constructions de chaque côté, en alternance (les médianes sont retenues)",
+    )
+    parser.add_argument(
         "--lighthouse",
         action="store_true",
         help="mesure aussi les scores Lighthouse (installe lighthouse avec npm au premier usage)",
@@ -428,7 +435,7 @@ def main() -> None:
     rows = []
     for size in args.tailles:
         with tempfile.TemporaryDirectory() as tmp:
-            rows.append(measure(size, Path(tmp), args.pdf_jusqua, args.lighthouse))
+            rows.append(measure(size, Path(tmp), args.pdf_jusqua, args.lighthouse, args.fois))
             print(f"{size} fiches mesurées.", file=sys.stderr)
     args.sortie.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(table(rows))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import segno
 
 
-@lru_cache(maxsize=4096)
+@cache  # one code per card: `mkdocs serve` keeps them between rebuilds
 def svg(data: str, title: str) -> str:
     """An accessible SVG QR code for ``data``; ``title`` says where it leads."""
     # A fixed mask: choosing the best of eight took 80 % of the time, for codes that scan
