@@ -317,11 +317,11 @@ def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool, times: int)
     terreau, baseline = project(base, size)
     env = {"TERREAU_PDF": "false", "TERREAU_CACHE": str(base / "cache"), "NO_MKDOCS_2_WARNING": "1"}
     row: dict[str, float] = {"fiches": size}
-    build = [str(VENV / "mkdocs"), "build", "-q", "-f"]
+    mkdocs_build = [str(VENV / "mkdocs"), "build", "-q", "-f"]
     runs = []
     for _ in range(times):  # alternately, so that both see the same machine
-        base_run = timed([*build, str(baseline / "mkdocs.yml"), "-d", str(base / "site-base")], env)
-        terreau_run = timed([*build, str(terreau / "mkdocs.yml"), "-d", str(base / "site")], env)
+        base_run = timed([*mkdocs_build, str(baseline / "mkdocs.yml"), "-d", str(base / "site-base")], env)
+        terreau_run = timed([*mkdocs_build, str(terreau / "mkdocs.yml"), "-d", str(base / "site")], env)
         runs.append((base_run, terreau_run))
     row["base_construction_s"] = round(statistics.median(r[0][0] for r in runs), 2)
     row["base_memoire_mo"] = max(r[0][1] for r in runs)
