@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -82,6 +83,7 @@ class Archive:
         )
 
     def add(self, rel: str) -> None:
+        """Name a complete file (the empty name ends the list)."""
         if rel not in self.named and self.process.stdin is not None:
             self.named.add(rel)
             try:
@@ -99,6 +101,7 @@ class Archive:
 
     def close(self) -> Path:
         self.add_present()
+        self.add("")  # the end: names stopping without it mean the build was interrupted
         if self.process.stdin is not None:
             with contextlib.suppress(BrokenPipeError):
                 self.process.stdin.close()
@@ -127,7 +130,14 @@ def _names(stream: BinaryIO) -> Iterator[str]:
         pending += chunk
         *complete, pending = pending.split(b"\0")
         for name in complete:
+            if not name:
+                return
             yield name.decode("utf-8")
+    raise Interrupted
+
+
+class Interrupted(Exception):
+    """The build stopped before naming its last file."""
 
 
 def _size(path: Path) -> int:
@@ -135,10 +145,16 @@ def _size(path: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
+    # Ctrl+C is the build's to handle: this process ends when the build stops talking to it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(10)  # the pages being built come first
     site_dir = Path(argv[0])
-    read = _zip(site_dir, _names(sys.stdin.buffer))
+    try:
+        read = _zip(site_dir, _names(sys.stdin.buffer))
+    except Interrupted:
+        (site_dir / NAME).unlink(missing_ok=True)
+        return 0
     changed = [rel for rel, size in read.items() if _size(site_dir / rel) != size]
     if changed:
         print(f"Archive hors ligne refaite : {changed[0]} a changé après sa lecture.", file=sys.stderr)

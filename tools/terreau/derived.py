@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -56,6 +57,8 @@ class Writer:
         self.renderer = renderer
         self.done = done
         self.folder = Path(tempfile.mkdtemp(prefix="terreau-parties-"))
+        # Removed by close(), or when the build is interrupted (Ctrl+C), at the latest on exit.
+        self._removal = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
         self.where: dict[str, list[int]] = {}
         self.store: BinaryIO | None = None
         self.last: tuple[str, tuple[str, str, str]] = ("", ("", "", ""))
@@ -84,6 +87,7 @@ class Writer:
         self.done(write(self.catalogue, self.site))
 
     def _child(self) -> None:
+        parallel.leave_interruptions_to_parent()
         if hasattr(os, "nice"):
             os.nice(10)  # yield the processor to the pages, the longer task, when both want it
         self._make()
@@ -121,4 +125,4 @@ class Writer:
             self.child.terminate()
             self.child.join()
             self.child = None
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._removal()

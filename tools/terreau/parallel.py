@@ -8,6 +8,7 @@ the same results.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -46,6 +47,12 @@ def map_halves(fn: Callable[[T], R], items: Sequence[T], at_least: int = 500) ->
     return first + list(second)
 
 
+def leave_interruptions_to_parent() -> None:
+    """In a child: Ctrl+C stops the build, which ends its children (no second traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _second_half(fn: Callable[[T], R], items: Sequence[T], sender: Any) -> None:
+    leave_interruptions_to_parent()
     sender.send([fn(item) for item in items])
     sender.close()
