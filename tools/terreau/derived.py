@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import shutil
 import tempfile
 import weakref
@@ -87,9 +86,7 @@ class Writer:
         self.done(write(self.catalogue, self.site))
 
     def _child(self) -> None:
-        parallel.leave_interruptions_to_parent()
-        if hasattr(os, "nice"):
-            os.nice(10)  # yield the processor to the pages, the longer task, when both want it
+        parallel.run_in_background()
         self._make()
 
     def wait(self) -> None:

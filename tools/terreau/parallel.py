@@ -8,6 +8,7 @@ the same results.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -29,10 +30,9 @@ def map_halves(fn: Callable[[T], R], items: Sequence[T], at_least: int = 500) ->
     if len(items) < at_least or not can_fork():
         return [fn(item) for item in items]
     half = len(items) // 2
-    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_second_half, args=(fn, items[half:], sender), daemon=True
-    )
+    fork = multiprocessing.get_context("fork")
+    receiver, sender = fork.Pipe(duplex=False)
+    child = fork.Process(target=_second_half, args=(fn, items[half:], sender), daemon=True)
     child.start()
     sender.close()
     first = [fn(item) for item in items[:half]]
@@ -50,6 +50,14 @@ def map_halves(fn: Callable[[T], R], items: Sequence[T], at_least: int = 500) ->
 def leave_interruptions_to_parent() -> None:
     """In a child: Ctrl+C stops the build, which ends its children (no second traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_in_background() -> None:
+    """In a helper beside the page build: interruptions are the build's, and the processor
+    goes to the pages (the longer task) when both want it."""
+    leave_interruptions_to_parent()
+    if hasattr(os, "nice"):
+        os.nice(10)
 
 
 def _second_half(fn: Callable[[T], R], items: Sequence[T], sender: Any) -> None:
