@@ -2,8 +2,11 @@
 
 Each folder of tests/fixtures/erreurs/ is named after a code and holds files laid over a
 copy of tests/fixtures/base/ (a small valid tree), plus attendu.txt: the exact output of
-`terreau valider`. A file ending in .gz is unpacked first (for the size limit). To rewrite
-the expected outputs after a deliberate change of wording:
+`terreau valider`. A file ending in .gz is unpacked first (for the size limit). A file ending
+in .special describes, in JSON, what git cannot hold or what must not sit in the repository:
+``{"type": "lien", "cible": "/etc/passwd"}`` (a symbolic link), ``{"type": "tube"}`` (a FIFO),
+``{"type": "nom-brut", "nom": "<hex>"}`` (a file whose name is these bytes). To rewrite the
+expected outputs after a deliberate change of wording:
 
     TERREAU_REGENERER=1 .venv/bin/python -m pytest tests/test_codes_erreur.py
 """
@@ -11,6 +14,7 @@ the expected outputs after a deliberate change of wording:
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 from pathlib import Path
@@ -36,8 +40,23 @@ def lay_out(case: str, target: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".gz":
             dest.with_suffix("").write_bytes(gzip.decompress(path.read_bytes()))
+        elif path.suffix == ".special":
+            make_special(dest.with_suffix(""), json.loads(path.read_text("utf-8")))
         else:
             dest.write_bytes(path.read_bytes())
+
+
+def make_special(dest: Path, spec: dict[str, str]) -> None:
+    if spec["type"] == "lien":
+        dest.symlink_to(spec["cible"])
+    elif spec["type"] == "tube":
+        os.mkfifo(dest)
+    elif spec["type"] == "nom-brut":
+        name = os.fsencode(dest.parent) + b"/" + bytes.fromhex(spec["nom"])
+        with open(name, "wb") as f:
+            f.write(b"---\ntype: methode\n---\n")
+    else:
+        raise ValueError(spec)
 
 
 @pytest.mark.parametrize("case", CASES)

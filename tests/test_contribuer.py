@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -193,6 +194,44 @@ def test_the_commands_of_the_workflows_exist_and_run(docs: Path, capsys: pytest.
     assert json.loads(capsys.readouterr().out.split("\n", 1)[-1] or "[]") == []
     hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text("utf-8"))
     assert {h["id"] for r in hooks["repos"] for h in r["hooks"]} == {"terreau-valider", "ruff", "ruff-format"}
+
+
+_CONTENT_COMMANDS = ("terreau valider", "terreau importer-formulaire", "mkdocs build", "./scripts/tester")
+
+
+def _scripts(path: Path) -> list[tuple[dict[str, Any], str]]:
+    """(job, shell text) for every command of a GitHub workflow or a GitLab CI file."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    if path.name == ".gitlab-ci.yml":
+        jobs = [job for job in data.values() if isinstance(job, dict) and "script" in job]
+        return [(job, line) for job in jobs for line in job["script"]]
+    return [(job, step.get("run", "")) for job in data["jobs"].values() for step in job["steps"]]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((ROOT / ".github/workflows").glob("*.yml")), ROOT / ".gitlab-ci.yml"],
+    ids=lambda p: p.name,
+)
+def test_ci_reads_contributed_files_with_no_secret_in_reach(path: Path) -> None:
+    """A pull request is untrusted input that CI builds: every command that reads docs/ runs
+    with an emptied environment, and no token is left in the checkout."""
+    checked = 0
+    for job, script in _scripts(path):
+        for line in script.splitlines():
+            for command in _CONTENT_COMMANDS:
+                if command in line:
+                    checked += 1
+                    assert "env -i " in line[: line.index(command)], (path.name, line)
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith("actions/checkout"):
+                assert step["with"]["persist-credentials"] is False, path.name
+        if "mkdocs build" in script or "./scripts/tester" in script:
+            assert "secrets." not in str(job), path.name
+            if path.suffix == ".yml" and path.name != ".gitlab-ci.yml":
+                permissions = job.get("permissions") or yaml.safe_load(path.read_text("utf-8"))["permissions"]
+                assert set(permissions.values()) == {"read"}, path.name
+    assert checked, path.name
 
 
 def test_gitlab_code_quality_report_locates_each_problem(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -21,6 +20,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from terreau import parallel
 
 NAME = "terreau-hors-ligne.zip"
 FOLDER = "terreau"  # what the archive unpacks into
@@ -41,7 +42,9 @@ def _wanted(rel: str) -> bool:
 
 def site_files(site_dir: Path) -> list[str]:
     """The site's files that go into the archive, sorted, relative to the site."""
-    found = (p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    found = (
+        p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file() and not p.is_symlink()
+    )
     return sorted(rel for rel in found if _wanted(rel))
 
 
@@ -53,7 +56,7 @@ def _zip(site_dir: Path, names: Iterator[str]) -> dict[str, int]:
         for rel in names:
             if rel in read or not _wanted(rel):
                 continue
-            data = (site_dir / rel).read_bytes()
+            data = _read(site_dir / rel)
             read[rel] = len(data)
             info = zipfile.ZipInfo(f"{FOLDER}/{rel}", stamp)
             packed = rel.endswith(PACKED)
@@ -61,6 +64,13 @@ def _zip(site_dir: Path, names: Iterator[str]) -> dict[str, int]:
             info.external_attr = 0o644 << 16
             z.writestr(info, data, compresslevel=None if packed else 6)
     return read
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes, refusing a link: the archive never takes a file from outside the site."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
 
 
 def write(site_dir: Path) -> Path:
@@ -145,10 +155,8 @@ def _size(path: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    # Ctrl+C is the build's to handle: this process ends when the build stops talking to it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(os, "nice"):
-        os.nice(10)  # the pages being built come first
+    # This process ends when the build stops talking to it (see Interrupted).
+    parallel.run_in_background()
     site_dir = Path(argv[0])
     try:
         read = _zip(site_dir, _names(sys.stdin.buffer))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from terreau import parallel
+from terreau import parallel, tree
 from terreau.errors import Problem, field_name, problem
-from terreau.loader import Card, kind_of, load_card
+from terreau.loader import Card, load_card, load_page
 from terreau.models import Action, Axe, Methode, Outil, Parcours, Retour
 
 
@@ -23,6 +22,10 @@ class Catalogue:
     # Identifiers of card files that exist but failed validation: references to them are
     # not reported again as dangling, so one broken card yields its own errors only.
     broken: set[str] = field(default_factory=set)
+    # The site's own pages (not cards), read once and checked: POSIX path under docs/ → text.
+    pages: dict[str, str] = field(default_factory=dict)
+    # Every file of docs/ that may be published (cards, pages, images), as POSIX paths.
+    allowed: set[str] = field(default_factory=set)
 
     def of_kind(self, kind: str) -> list[Card]:
         return self.memo(
@@ -68,22 +71,30 @@ class Catalogue:
 
 def card_files(docs_dir: Path) -> Iterator[tuple[Path, str]]:
     """Every card file under docs_dir, sorted, as (absolute path, POSIX path under docs)."""
-    for root, dirs, files in os.walk(docs_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(root) / name
-            rel = path.relative_to(docs_dir).as_posix()
-            if kind_of(rel) is not None:
-                yield path, rel
+    for entry in tree.scan(docs_dir).of_role("fiche"):
+        yield entry.path, entry.rel
 
 
 def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
-    """Load every card under docs_dir and check references; never raises on bad content."""
+    """Load every card under docs_dir and check references; never raises on bad content.
+
+    Only what tree.scan allows is read: a link, a FIFO or an unknown file is a problem, never
+    opened."""
     docs_dir = docs_dir.resolve()
     shown = _display_prefix(docs_dir, display_root)
     catalogue = Catalogue()
-    files = [(path, rel, f"{shown}{rel}") for path, rel in card_files(docs_dir)]
-    for (_path, rel, src), (card, problems) in zip(files, parallel.map_halves(_load, files), strict=True):
+    found = tree.scan(docs_dir, shown)
+    catalogue.problems.extend(found.problems)
+    catalogue.allowed = found.allowed
+    for entry in found.of_role("page"):
+        text, problems = load_page(entry.path, docs_dir, f"{shown}{entry.rel}")
+        catalogue.problems.extend(problems)
+        if text is not None:
+            catalogue.pages[entry.rel] = text
+    files = [(e.path, e.rel, f"{shown}{e.rel}", docs_dir) for e in found.of_role("fiche")]
+    for (_path, rel, src, _root), (card, problems) in zip(
+        files, parallel.map_halves(_load, files), strict=True
+    ):
         catalogue.problems.extend(problems)
         if card is None:
             catalogue.broken.add(Path(rel).stem)
@@ -98,8 +109,9 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
     return catalogue
 
 
-def _load(file: tuple[Path, str, str]) -> tuple[Card | None, list[Problem]]:
-    return load_card(*file)
+def _load(file: tuple[Path, str, str, Path]) -> tuple[Card | None, list[Problem]]:
+    path, rel, src, root = file
+    return load_card(path, rel, src, root)
 
 
 def _display_prefix(docs_dir: Path, display_root: Path | None) -> str:

@@ -163,6 +163,67 @@ CATALOGUE: dict[str, Code] = {
             "image externe révèle l'adresse de chaque lecteur à ce site.",
             "Image externe",
         ),
+        # What docs/ may hold (tree.py): anything else is neither read nor published.
+        Code(
+            "FICHIER_LIEN",
+            "{nature} n'est pas accepté",
+            "Remplacez le lien par le fichier lui-même (une vraie copie, dans le dossier docs/) : "
+            "un lien pourrait publier un fichier de la machine qui construit le site.",
+            "Lien vers un autre fichier",
+        ),
+        Code(
+            "FICHIER_SPECIAL",
+            "ce n'est pas un fichier ordinaire mais {nature}",
+            "Supprimez-le : le dossier docs/ ne contient que des fiches, des pages et des images.",
+            "Fichier spécial",
+        ),
+        Code(
+            "FICHIER_INTERDIT",
+            "le fichier « {nom} » n'a pas sa place dans docs/",
+            "{conseil}",
+            "Fichier non accepté",
+        ),
+        Code(
+            "EXTENSION",
+            "l'extension du fichier « {nom} » n'est pas « .md »",
+            "Renommez le fichier « {propose} » : seule l'extension « .md », en minuscules, est lue "
+            "comme une fiche ou une page.",
+            "Extension de fichier",
+        ),
+        Code(
+            "FICHIER_ILLISIBLE",
+            "le fichier ne peut pas être lu ({detail})",
+            "Donnez-lui un nom simple (lettres, chiffres, tirets) et vérifiez que c'est un fichier "
+            "ordinaire que vous pouvez ouvrir.",
+            "Fichier illisible",
+        ),
+        Code(
+            "IMAGE_TROP_LOURDE",
+            "l'image pèse {taille} Kio, au-delà de {limite} Kio",
+            "Réduisez-la (dimensions plus petites, ou JPEG de qualité 80) : beaucoup de lecteurs "
+            "ont une connexion lente.",
+            "Image trop lourde",
+        ),
+        Code(
+            "IMAGE_FORMAT",
+            "le nom annonce une image {annonce}, le contenu est {trouve}",
+            "Donnez au fichier l'extension de son vrai format, ou réenregistrez l'image au format annoncé.",
+            "Format d'image",
+        ),
+        Code(
+            "IMAGE_SVG",
+            "image SVG refusée : {detail}",
+            "Une image SVG ne peut que dessiner : ni script, ni attribut « on… », ni lien vers un "
+            "autre fichier ou site. Exportez-la en « SVG simple » ou en PNG.",
+            "Image SVG",
+        ),
+        Code(
+            "PAGE_ENTETE",
+            "une page du site ne prend pas d'en-tête YAML",
+            "Retirez le bloc entre les lignes « --- » : seules les fiches, rangées dans le dossier "
+            "de leur type (docs/methodes/…), ont un en-tête.",
+            "En-tête dans une page",
+        ),
     ]
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from terreau import content_checks, yamlsafe
+from terreau import content_checks, tree, yamlsafe
 from terreau.errors import Problem, field_name, problem
 from terreau.models import FOLDERS, KIND_OF_FOLDER, MODELS, Strict, is_slug
 
@@ -60,6 +60,14 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _encoding_problem(err: UnicodeError, data: bytes, src: str) -> Problem:
+    if str(err) == "UTF-16":
+        return problem(src, 1, "ENCODAGE", detail="UTF-16 détecté")
+    start = int(getattr(err, "start", 0))
+    line = data[:start].count(b"\n") + 1
+    return problem(src, line, "ENCODAGE", detail=f"octet invalide ligne {line}")
+
+
 def split(text: str) -> tuple[str, int, str, int] | None:
     """Split front matter from body: (yaml, yaml's first line, body, body's first line)."""
     lines = text.split("\n")
@@ -71,13 +79,38 @@ def split(text: str) -> tuple[str, int, str, int] | None:
     raise ValueError("unclosed")
 
 
-def load_card(path: Path, rel_path: str, src: str) -> tuple[Card | None, list[Problem]]:
-    """Read and validate one card file. Never raises on bad content."""
+def _read(path: Path, root: Path | None, src: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, read without following a link, inside ``root`` (its folder if None)."""
     try:
-        data = path.read_bytes()
+        return tree.read_regular(path, root or path.parent, MAX_BYTES), []
+    except tree.TooLarge as err:
+        return None, [problem(src, 1, "FICHIER_TROP_GROS", taille=err.size, limite=MAX_BYTES)]
     except OSError as err:
-        return None, [problem(src, 1, "ENCODAGE", detail=f"lecture impossible : {err.strerror}")]
+        return None, [problem(src, 1, "FICHIER_ILLISIBLE", detail=err.strerror or "erreur")]
+
+
+def load_card(
+    path: Path, rel_path: str, src: str, root: Path | None = None
+) -> tuple[Card | None, list[Problem]]:
+    """Read and validate one card file. Never raises on bad content."""
+    data, problems = _read(path, root, src)
+    if data is None:
+        return None, problems
     return load_bytes(data, rel_path, src)
+
+
+def load_page(path: Path, root: Path, src: str) -> tuple[str | None, list[Problem]]:
+    """Read one of the site's own pages (Markdown without front matter); its text or problems."""
+    data, problems = _read(path, root, src)
+    if data is None:
+        return None, problems
+    try:
+        text = decode(data)
+    except UnicodeError as err:
+        return None, [_encoding_problem(err, data, src)]
+    if _FENCE.match(text.split("\n", 1)[0]):
+        return None, [problem(src, 1, "PAGE_ENTETE")]
+    return text, []
 
 
 def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[Problem]]:
@@ -89,11 +122,7 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[
     try:
         text = decode(data)
     except UnicodeError as err:
-        if str(err) == "UTF-16":
-            return None, [problem(src, 1, "ENCODAGE", detail="UTF-16 détecté")]
-        start = int(getattr(err, "start", 0))
-        line = data[:start].count(b"\n") + 1
-        return None, [problem(src, line, "ENCODAGE", detail=f"octet invalide ligne {line}")]
+        return None, [_encoding_problem(err, data, src)]
     try:
         parts = split(text)
     except ValueError:

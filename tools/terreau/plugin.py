@@ -25,9 +25,12 @@ from terreau import (
     derived,
     export,
     finder,
+    hosting,
+    output,
     reference,
     sanitize,
     search_index,
+    tree,
 )
 from terreau.catalogue import Catalogue, build
 from terreau.forge import Forge
@@ -56,6 +59,7 @@ REFERENCE = ("contribuer/reference.md", "Référence des fiches")
 HEADER, FOOTER = "<!--terreau-entete <h1>-->", "<!--terreau-pied-->"
 TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 KIT = ("kit.md", "Imprimer un kit de fiches")
+HOSTING = "contribuer/heberger.md"  # written in docs/; the server lines come from hosting.py
 
 
 class TerreauConfig(Config):
@@ -127,6 +131,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        files = self._only_allowed(files, config)
+        files.append(File.generated(config, hosting.HEADERS_FILE, content=hosting.headers_file()))
         package = resources.files("terreau")
         for name in ("terreau.css", "terreau.js", "moteur.js", "md-base.js"):
             files.append(
@@ -157,8 +163,38 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         self.derived = derived.Writer(self.catalogue, site, self.renderer, self.archive.add_all)
         return files
 
+    def _only_allowed(self, files: Files, config: MkDocsConfig) -> Files:
+        """MkDocs lists docs/ itself, following links: keep only what the catalogue checked,
+        and hand it images as bytes read safely, so it never opens a file of docs/ itself."""
+        docs = os.path.normpath(config.docs_dir) + os.sep
+        kept = Files([])
+        for file in files:
+            from_docs = file.generated_by is None and os.path.normpath(file.abs_src_path or "").startswith(
+                docs
+            )
+            if not from_docs:
+                kept.append(file)
+            elif file.src_uri in self.catalogue.allowed:
+                if not file.is_documentation_page():
+                    root = Path(config.docs_dir)
+                    try:
+                        data = tree.read_regular(root / file.src_uri, root, tree.RASTER_MAX)
+                    except (OSError, tree.TooLarge):
+                        raise PluginError(
+                            f"Terreau : {file.src_uri} a changé pendant la construction ; rien n'est "
+                            "publié. Relancez la construction."
+                        ) from None
+                    file = File.generated(config, file.src_uri, content=data, inclusion=file.inclusion)
+                kept.append(file)
+            else:  # appeared after the check: left out, and strict mode stops the build
+                log.warning(f"{file.src_uri} est apparu après la vérification des fiches : non publié.")
+        return kept
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.derived.wait()  # before MkDocs copies files and writes pages
+        env.globals["terreau_csp"] = hosting.CSP
+        self.expected = {f.dest_uri for f in files if f.inclusion.is_included()}
+        self.expected |= {*config.theme.static_templates, "sitemap.xml.gz", *config.extra_templates}
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -180,13 +216,30 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             jobs = self._pdf_jobs(site, address)
             rendered, reused = pdf.build(jobs, site, self.cache_dir / "pdf", address)
             log.info(f"PDF : {rendered} produit(s), {reused} repris du cache.")
-        if self.archive is None:
-            self.archive = archive.Archive(site)
+            self.expected |= {job.target.relative_to(site).as_posix() for job in jobs}
+        self._check_output(site)
+        assert self.archive is not None, "started in on_files"
         try:
             self.archive.close()
         except RuntimeError as error:
             raise PluginError(str(error)) from None
         self.archive = None
+
+    def _check_output(self, site: Path) -> None:
+        """Nothing is published that no step of the build made (a second wall behind tree.py)."""
+        owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
+        expected = self.expected | {archive.NAME}
+        stray = [
+            line
+            for line in output.unexpected(site, expected)
+            if not (line.endswith(": fichier inattendu") and line.startswith(owned))
+        ]
+        if stray:
+            raise PluginError(
+                "Terreau : le site construit contient des fichiers qu'aucune étape de la "
+                "construction n'a produits ; rien n'est publié. Reconstruisez dans un dossier "
+                "vide (sans --dirty).\n" + "\n".join(stray)
+            )
 
     def _pdf_jobs(self, site: Path, address: str) -> list[pdf.Job]:
         from terreau import pdf
@@ -209,8 +262,11 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         card = self.catalogue.by_path(page.file.src_uri)
         # MkDocs never sees a card's front matter: it would swallow YAML errors and honour
-        # keys such as `template`. It gets the body only; the catalogue has the rest.
-        return card.body if card is not None else None
+        # keys such as `template`. It gets the body only; the catalogue has the rest. Pages
+        # come from the catalogue too (read once, checked): MkDocs opens no file of docs/.
+        if card is not None:
+            return card.body
+        return self.catalogue.pages.get(page.file.src_uri)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         card = self.catalogue.by_path(page.file.src_uri)
@@ -224,14 +280,13 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = sanitize.clean(html)
         src = page.file.src_uri
-        if self.catalogue.by_path(src) is None:
-            # Cards carry these links in their header; other pages at their foot.
-            links = self.renderer.forge_links(None if page.file.generated_by else src)
-            html += self.renderer.env.get_template("liens_forge.html").render(forge=links)
         card = self.catalogue.by_path(src)
         if card is not None:
             # Header and footer are made beside the pages (derived.py), put in on_post_page.
             return HEADER + html + FOOTER
+        # Cards carry these links in their header; other pages at their foot.
+        links = self.renderer.forge_links(None if page.file.generated_by else src)
+        html += self.renderer.env.get_template("liens_forge.html").render(forge=links)
         if src == self.config.page_recherche:
             return html + self.renderer.finder()
         if src == KIT[0]:
@@ -244,6 +299,10 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             return html + self.renderer.trouver(src[8:-3], page.url)
         if src == TO_REVIEW[0]:
             return html + self.renderer.to_review_page(page.url, self.config.relecture_mois)
+        if src == HOSTING:
+            return html + self.renderer.env.get_template("heberger.html").render(
+                nginx=hosting.nginx(), apache=hosting.apache(), headers=hosting.headers_file()
+            )
         if src == "contributeurs.md":
             return html + self.renderer.contributors_page(page.url)
         if src == REFERENCE[0]:
@@ -265,11 +324,10 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     @event_priority(-100)  # last: the page as it will be written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         site = Path(config.site_dir)
-        if self.archive is None:
-            self.archive = archive.Archive(site)
+        assert self.archive is not None, "started in on_files"
         if self.written_last is None:  # static files and theme pages are in place
             self.archive.add_present()
-        if self.written_last is not None:
+        else:
             self.archive.add(self.written_last)  # MkDocs wrote it after its on_post_page
         self.written_last = page.file.dest_uri
         card = self.catalogue.by_path(page.file.src_uri)
