@@ -65,4 +65,4 @@ def test_the_validator_reports_both_halves(large_tree: Path, capsys) -> None:  #
     assert main(["valider", "--docs", str(large_tree)]) != 0
     out = capsys.readouterr()
     text = out.out + out.err
-    assert "action-00000-casse.md:3: YAML_SYNTAXE" in text and "retour-zzz-casse.md:" in text
+    assert "action-00000-casse.md:2: YAML_CROCHET" in text and "retour-zzz-casse.md:" in text

@@ -65,6 +65,24 @@ CATALOGUE: dict[str, Code] = {
             "Syntaxe YAML",
         ),
         Code(
+            "YAML_GUILLEMET",
+            "le guillemet « {guillemet} » ouvert sur cette ligne n'est pas refermé",
+            "Ajoutez le guillemet « {guillemet} » fermant à la fin de la valeur, ou retirez celui du début.",
+            "Guillemet non refermé",
+        ),
+        Code(
+            "YAML_CROCHET",
+            "le « {ouvrant} » ouvert sur cette ligne n'est pas refermé",
+            "Ajoutez « {fermant} » juste après le dernier élément.",
+            "Crochet ou accolade non refermé",
+        ),
+        Code(
+            "YAML_TABULATION",
+            "tabulation dans l'indentation",
+            "Remplacez la tabulation par des espaces : YAML n'accepte que des espaces pour indenter.",
+            "Tabulation",
+        ),
+        Code(
             "YAML_CLE_DOUBLON",
             "le champ « {cle} » apparaît deux fois (déjà présent ligne {ligne_avant})",
             "Gardez une seule occurrence du champ.",

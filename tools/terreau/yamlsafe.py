@@ -14,6 +14,11 @@ do not expect any of that, so this reader builds values from the parser's events
 
 Every value's line is recorded under its path (a tuple of keys and list indexes), so
 that a problem found later by the models points at the exact line, nested items included.
+
+libyaml often reports a mistake where it notices it, not where it was made: a quote left
+open swallows the following lines until the next quote, and an open ``[`` is noticed at
+the next field. On a syntax error, :func:`_diagnose` looks for the usual causes (a tab in
+the indentation, a quote or bracket left open on its line) and names the line to fix.
 """
 
 from __future__ import annotations
@@ -89,6 +94,171 @@ def _translate(problem: str | None) -> str:
     return "structure incorrecte"
 
 
+_CLOSER = {"[": "]", "{": "}"}
+_INDENT = re.compile(r"(?:[ \t]|[-?](?=[ \t]|\Z))*")  # leading blanks, "- " and "? " included
+# A diagnosis parses the text again once per suspect line: at most this many characters
+# in all, so that a hostile file cannot make it quadratic.
+_REPARSE_BUDGET = 4_000_000
+
+
+@dataclass
+class _Unclosed:
+    """A quote or bracket a line opens and leaves open: what closes it, and where."""
+
+    code: str  # YAML_GUILLEMET or YAML_CROCHET
+    opener: str
+    insert: str
+    at: int  # column where ``insert`` closes it
+
+
+def _scan(row: str) -> tuple[_Unclosed | None, int]:
+    """Read ``row`` alone as a line of YAML: what it leaves open, and where its code ends.
+
+    The code ends before a trailing comment and the spaces ahead of it.
+    """
+    stack: list[str] = []
+    token_start = True  # where a new value may begin: a quote there opens a quoted scalar
+    after_quoted = False  # in a flow, "key":value needs no space after the colon
+    i = 0
+    while i < len(row):
+        c = row[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c == "#" and (i == 0 or row[i - 1] in " \t"):
+            break
+        if token_start and c in "\"'":
+            j = i + 1
+            while j < len(row):
+                if c == '"' and row[j] == "\\":
+                    j += 2
+                    continue
+                if row[j] == c:
+                    if c == "'" and row[j + 1 : j + 2] == "'":
+                        j += 2
+                        continue
+                    break
+                j += 1
+            if j >= len(row):
+                closers = "".join(_CLOSER[o] for o in reversed(stack))
+                return _Unclosed("YAML_GUILLEMET", c, c + closers, len(row)), len(row)
+            i, token_start, after_quoted = j + 1, False, True
+            continue
+        if c in "[{" and (token_start or stack):
+            stack.append(c)
+            i, token_start = i + 1, True
+            continue
+        if token_start and c in "-?" and row[i + 1 : i + 2] in ("", " ", "\t"):
+            i += 1
+            continue
+        if token_start and c in "&!":  # an anchor or a tag before a value
+            while i < len(row) and row[i] not in " \t":
+                i += 1
+            continue
+        if stack and c in "]}":
+            expected = _CLOSER[stack[-1]]
+            if c != expected:  # [a, {b: c] : the "{" is the one left open
+                return _Unclosed("YAML_CROCHET", stack[-1], expected, i), len(row)
+            stack.pop()
+            i, token_start, after_quoted = i + 1, False, False
+            continue
+        if stack and c == ",":
+            i, token_start = i + 1, True
+            continue
+        if c == ":" and (row[i + 1 : i + 2] in ("", " ", "\t") or (stack and after_quoted)):
+            i, token_start, after_quoted = i + 1, True, False
+            continue
+        i, token_start, after_quoted = i + 1, False, False
+    end = len(row[:i].rstrip(" \t"))
+    if stack:
+        closers = "".join(_CLOSER[o] for o in reversed(stack))
+        return _Unclosed("YAML_CROCHET", stack[-1], closers, end), end
+    return None, end
+
+
+def _first_error(text: str) -> tuple[int, int] | None:
+    """Where parsing ``text`` first fails, as (line, column) from 0; None if it parses."""
+    try:
+        for _ in yaml.parse(text, Loader=_Loader):
+            pass
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        return (mark.line, mark.column) if mark is not None else (0, 0)
+    except yaml.YAMLError:
+        return (0, 0)
+    return None
+
+
+def _fixes(rows: list[str], number: int, found: _Unclosed, error: tuple[int, int]) -> bool:
+    """Whether closing ``found`` on line ``number`` lets the text parse past ``error``."""
+    row = rows[number]
+    fixed = row[: found.at] + found.insert + row[found.at :]
+    after = _first_error("\n".join([*rows[:number], fixed, *rows[number + 1 :]]))
+    if after is not None and after[0] == number and after[1] >= found.at:
+        after = (number, after[1] - len(found.insert))
+    return after is None or after > error
+
+
+def _params(opener: str) -> dict[str, str]:
+    if opener in _CLOSER:
+        return {"ouvrant": opener, "fermant": _CLOSER[opener]}
+    return {"guillemet": opener}
+
+
+def _diagnose(
+    text: str, err: yaml.MarkedYAMLError, parsed: list[yaml.Event]
+) -> tuple[str, int, dict[str, str]] | None:
+    """The likely cause of a syntax error, as (code, line from 0, params); None if unsure.
+
+    ``parsed`` holds the events read before the error. Only ever called on a text that
+    does not parse, so valid YAML is never reported.
+    """
+    mark = err.problem_mark
+    if mark is None:
+        return None
+    rows = text.split("\n")
+    error = (mark.line, mark.column)
+    row = rows[mark.line] if mark.line < len(rows) else ""
+    if row[mark.column : mark.column + 1] == "\t" and _INDENT.fullmatch(row[: mark.column]):
+        return "YAML_TABULATION", mark.line, {}
+
+    # A quote or bracket left open on its line: close it there; if the text then parses
+    # past the error (or entirely), that was the mistake. Lines inside a value already
+    # read (a block of text, a quoted text on several lines) cannot open anything.
+    inside: set[int] = set()
+    for event in parsed:
+        if isinstance(event, yaml.ScalarEvent) and event.start_mark and event.end_mark:
+            inside.update(range(event.start_mark.line + 1, event.end_mark.line))
+    budget = _REPARSE_BUDGET
+    for number in range(min(mark.line, len(rows) - 1) + 1):
+        found = None if number in inside else _scan(rows[number])[0]
+        if found is None:
+            continue
+        budget -= len(text)
+        if budget < 0:
+            break
+        if _fixes(rows, number, found, error):
+            return found.code, number, _params(found.opener)
+
+    # libyaml names the opening itself when a quote runs to the end of the text, or when
+    # a list or a table opened on an earlier line runs into the next field.
+    context = err.context_mark
+    if context is None or context.line >= len(rows):
+        return None
+    opener = rows[context.line][context.column : context.column + 1]
+    if err.context == "while scanning a quoted scalar" and "end of stream" in (err.problem or ""):
+        return "YAML_GUILLEMET", context.line, _params(opener)
+    if opener in _CLOSER and (err.context or "").startswith("while parsing a flow"):
+        last = min(mark.line, len(rows)) - 1  # the list's last line, comments aside
+        while last > context.line and _scan(rows[last])[1] == 0:
+            last -= 1
+        if context.line <= last and last not in inside:
+            end = _scan(rows[last])[1]
+            if _fixes(rows, last, _Unclosed("YAML_CROCHET", opener, _CLOSER[opener], end), error):
+                return "YAML_CROCHET", context.line, _params(opener)
+    return None
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     text = event.value
     if event.style:  # quoted or block scalar: always text (plain is None or '')
@@ -111,14 +281,21 @@ def read(text: str, first_line: int = 1) -> Parsed:
         mark = event.start_mark
         return (int(mark.line) if mark is not None else 0) + 1 + offset
 
+    parsed: list[yaml.Event] = []
     try:
-        events = iter(list(yaml.parse(text, Loader=_Loader)))
+        for event in yaml.parse(text, Loader=_Loader):
+            parsed.append(event)
     except yaml.MarkedYAMLError as err:
+        cause = _diagnose(text, err, parsed)
+        if cause is not None:
+            code, number, params = cause
+            raise YamlProblem(code, number + 1 + offset, **params) from None
         mark = err.problem_mark or err.context_mark
         at = (mark.line + 1 + offset) if mark is not None else first_line
         raise YamlProblem("YAML_SYNTAXE", at, detail=_translate(err.problem)) from None
     except yaml.YAMLError as err:  # e.g. a control character the reader refuses
         raise YamlProblem("YAML_SYNTAXE", first_line, detail=_translate(str(err))) from None
+    events = iter(parsed)
 
     def check(event: yaml.Event) -> None:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
