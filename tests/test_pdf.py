@@ -144,3 +144,17 @@ def test_no_page_is_left_with_a_qr_mark_instead_of_a_code(site: Path) -> None:
     ]
     assert left == []
     assert "<svg" in (site / "assets/terreau/impression/enquete-collective.js").read_text("utf-8")
+
+
+def test_a_pdf_cut_short_in_the_cache_is_made_again(tmp_path: Path) -> None:
+    """An interrupted build may have left a truncated PDF under its key (before writes were
+    atomic): it is rendered again, never published as is."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    job = pdf.Job(site / "x.pdf", "<h1>Fiche</h1><p>Texte entier</p>", "https://terreau.example.org/")
+    cache.mkdir()
+    (cache / f"{job.key(pdf.stylesheet())}.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<")  # cut short
+    assert pdf.build([job], site, cache, "https://terreau.example.org/", workers=1) == (1, 0)
+    assert "Texte entier" in text(site / "x.pdf")
+    assert pdf.build([job], site, cache, "https://terreau.example.org/", workers=1) == (0, 1)
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".")] == []  # no temporary left

@@ -10,6 +10,7 @@ sources only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import queue
 import subprocess
@@ -24,6 +25,7 @@ from typing import BinaryIO
 from terreau import parallel
 
 NAME = "terreau-hors-ligne.zip"
+PARTIAL = f".{NAME}.tmp"  # the archive while it is written
 FOLDER = "terreau"  # what the archive unpacks into
 # PDFs, images and compressed files gain nothing from compression: stored, faster.
 PACKED = (".pdf", ".png", ".jpg", ".gz", ".zip", ".woff2")
@@ -37,7 +39,8 @@ def _stamp() -> tuple[int, int, int, int, int, int]:
 
 def _wanted(rel: str) -> bool:
     # Source maps are for developers; the archive is for people in a village hall.
-    return rel != NAME and not rel.endswith(".map")
+    # Dot files are temporary (atomic writes, this archive while it is written).
+    return rel != NAME and not rel.endswith(".map") and not rel.rsplit("/", 1)[-1].startswith(".")
 
 
 def site_files(site_dir: Path) -> list[str]:
@@ -48,22 +51,29 @@ def site_files(site_dir: Path) -> list[str]:
     return sorted(rel for rel in found if _wanted(rel))
 
 
-def _zip(site_dir: Path, names: Iterator[str]) -> dict[str, int]:
-    """Zip the named files in the order given; returns the size read of each."""
+def zip_files(site_dir: Path, names: Iterator[str]) -> dict[str, bytes]:
+    """Zip the named files in the order given, into a temporary file put in place only when
+    whole; returns the digest of each file as read."""
     stamp = _stamp()
-    read: dict[str, int] = {}
-    with zipfile.ZipFile(site_dir / NAME, "w") as z:
+    read: dict[str, bytes] = {}
+    partial = site_dir / PARTIAL
+    with zipfile.ZipFile(partial, "w") as z:
         for rel in names:
             if rel in read or not _wanted(rel):
                 continue
             data = _read(site_dir / rel)
-            read[rel] = len(data)
+            read[rel] = _digest(data)
             info = zipfile.ZipInfo(f"{FOLDER}/{rel}", stamp)
             packed = rel.endswith(PACKED)
             info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, data, compresslevel=None if packed else 6)
+    os.replace(partial, site_dir / NAME)
     return read
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
 def _read(path: Path) -> bytes:
@@ -75,7 +85,7 @@ def _read(path: Path) -> bytes:
 
 def write(site_dir: Path) -> Path:
     """Zip every file of the site, in sorted order, at once."""
-    _zip(site_dir, iter(site_files(site_dir)))
+    zip_files(site_dir, iter(site_files(site_dir)))
     return site_dir / NAME
 
 
@@ -122,6 +132,8 @@ class Archive:
     def abandon(self) -> None:
         self.process.kill()
         self.process.wait()
+        (self.site / PARTIAL).unlink(missing_ok=True)
+        (self.site / NAME).unlink(missing_ok=True)
 
 
 def _names(stream: BinaryIO) -> Iterator[str]:
@@ -150,8 +162,16 @@ class Interrupted(Exception):
     """The build stopped before naming its last file."""
 
 
-def _size(path: Path) -> int:
-    return path.stat().st_size if path.is_file() else -1
+def changed_since(site_dir: Path, read: dict[str, bytes]) -> list[str]:
+    """Files rewritten after they were zipped, even to the same size: by their content."""
+    return [rel for rel, digest in read.items() if _digest_of(site_dir / rel) != digest]
+
+
+def _digest_of(path: Path) -> bytes | None:
+    try:
+        return _digest(_read(path))
+    except OSError:
+        return None
 
 
 def main(argv: list[str]) -> int:
@@ -159,11 +179,12 @@ def main(argv: list[str]) -> int:
     parallel.run_in_background()
     site_dir = Path(argv[0])
     try:
-        read = _zip(site_dir, _names(sys.stdin.buffer))
+        read = zip_files(site_dir, _names(sys.stdin.buffer))
     except Interrupted:
+        (site_dir / PARTIAL).unlink(missing_ok=True)
         (site_dir / NAME).unlink(missing_ok=True)
         return 0
-    changed = [rel for rel, size in read.items() if _size(site_dir / rel) != size]
+    changed = changed_since(site_dir, read)
     if changed:
         print(f"Archive hors ligne refaite : {changed[0]} a changé après sa lecture.", file=sys.stderr)
         write(site_dir)

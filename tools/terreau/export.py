@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from terreau import schema
+from terreau import atomic, schema
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
 from terreau.models import FOLDERS, MODELS, Action, Retour
@@ -290,7 +290,6 @@ def write(catalogue: Catalogue, target: Path) -> list[Path]:
     written = []
     for name, text in files(catalogue):
         path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+        atomic.write_text(path, text)
         written.append(path)
     return written

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from terreau import search_index
+from terreau import atomic, search_index
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
 from terreau.models import Duree, Retour
@@ -195,13 +195,13 @@ def write(catalogue: Catalogue, folder: Path) -> None:
     cards, starts, shards = search_data(catalogue)
     table = facet_table(cards, catalogue)
     table |= {"tranches": starts, "vides": sorted(search_index.stop_words())}
-    (folder / "facettes.js").write_text(search_index.script("TERREAU_FACETTES", table), "utf-8")
+    atomic.write_text(folder / "facettes.js", search_index.script("TERREAU_FACETTES", table))
     for k, shard in enumerate(shards):
-        text = search_index.script_text("TERREAU_TRANCHES", shard, key=k)
-        (folder / f"index-{k}.js").write_text(text, "utf-8")
+        atomic.write_text(
+            folder / f"index-{k}.js", search_index.script_text("TERREAU_TRANCHES", shard, key=k)
+        )
     for k, chunk in enumerate(chunks(cards)):
-        text = search_index.script("TERREAU_FICHES", chunk, key=k)
-        (folder / f"fiches-{k}.js").write_text(text, "utf-8")
+        atomic.write_text(folder / f"fiches-{k}.js", search_index.script("TERREAU_FICHES", chunk, key=k))
 
 
 # --- « Par où commencer ? » ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from terreau import scaffold
+from terreau import atomic, scaffold
 from terreau.catalogue import Catalogue
 from terreau.loader import load_bytes
 from terreau.models import FOLDERS
@@ -245,8 +245,7 @@ def write_forge_files(root: Path) -> list[Path]:
             (root / ".github/ISSUE_TEMPLATE" / f"{form.name}.yml", github_form(form)),
             (root / ".gitlab/issue_templates" / f"{form.name}.md", gitlab_template(form)),
         ):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, "utf-8")
+            atomic.write_text(path, text)
             written.append(path)
     return written
 
@@ -387,7 +386,5 @@ def convert(form: Form, body: str, docs_dir: Path, catalogue: Catalogue) -> Path
                 )
     if messages:
         raise FormError(messages)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as out:
-        out.write(text)
+    atomic.create_text(path, text)
     return path

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -26,6 +25,8 @@ from urllib.parse import unquote, urlparse
 from weasyprint import CSS, HTML
 from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher
+
+from terreau import atomic
 
 PLACEHOLDER = "https://terreau.invalid/"  # when the site has no published address
 
@@ -75,7 +76,7 @@ def _render(job: Job, site_dir: Path, site_url: str, css: str, out: Path) -> Non
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = document.metadata.modified = stamp
     document.metadata.generator = "Terreau"
-    document.write_pdf(out)
+    atomic.write_bytes(out, document.write_pdf())
 
 
 def _render_task(args: tuple[Job, Path, str, str, Path]) -> None:
@@ -91,7 +92,7 @@ def build(
     todo = []
     for job in jobs:
         cached = cache_dir / f"{job.key(css)}.pdf"
-        if not cached.exists():
+        if not _complete(cached):
             todo.append((job, site_dir, site_url, css, cached))
     if len(todo) > 1 and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -100,6 +101,16 @@ def build(
         for task in todo:
             _render_task(task)
     for job in jobs:
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache_dir / f"{job.key(css)}.pdf", job.target)
+        atomic.write_bytes(job.target, (cache_dir / f"{job.key(css)}.pdf").read_bytes())
     return len(todo), len(jobs) - len(todo)
+
+
+def _complete(path: Path) -> bool:
+    """A cached PDF that exists and ends as a PDF does (a cache written before writes were
+    atomic may hold a file cut short by an interrupted build)."""
+    try:
+        with path.open("rb") as f:
+            f.seek(max(0, path.stat().st_size - 32))
+            return b"%%EOF" in f.read()
+    except OSError:
+        return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import posixpath
 from importlib import resources
@@ -21,7 +20,9 @@ from mkdocs.structure.pages import Page
 
 from terreau import (
     archive,
+    atomic,
     attribution,
+    builddate,
     derived,
     export,
     finder,
@@ -81,7 +82,9 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         docs = Path(config.docs_dir)
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        _pin_build_date(root)
+        build_day, origin = builddate.pin(root)
+        if origin == builddate.FROM_CLOCK:
+            log.info("Pas de dépôt Git : la date de construction sera celle du jour.")
         self.catalogue: Catalogue = build(docs, display_root=root)
         if self.catalogue.problems:
             lines = "\n".join(p.format_text() for p in self.catalogue.problems)
@@ -116,7 +119,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             pdf=self.config.pdf,
             history=history,
             docs_prefix=prefix or "docs/",
-            review_before=_months_before(_build_date(), self.config.relecture_mois),
+            review_before=builddate.months_before(build_day, self.config.relecture_mois),
         )
         self.cache_dir = root / self.config.cache
         self.printables: dict[str, str] = {}
@@ -228,7 +231,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def _check_output(self, site: Path) -> None:
         """Nothing is published that no step of the build made (a second wall behind tree.py)."""
         owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
-        expected = self.expected | {archive.NAME}
+        expected = self.expected | {archive.NAME, archive.PARTIAL}
         stray = [
             line
             for line in output.unexpected(site, expected)
@@ -337,8 +340,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         # The card's printable fragment, for the kit page to assemble booklets in the browser.
         printable = (page.content or "").replace(HEADER, header).replace(FOOTER, footer)
         rel = f"{ASSETS}/impression/{card.id}.js"
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(search_index.script("TERREAU_IMPRESSION", printable, key=card.id), "utf-8")
+        atomic.write_text(site / rel, search_index.script("TERREAU_IMPRESSION", printable, key=card.id))
         self.archive.add(rel)
         if self.config.pdf:  # kept for the PDFs, made after the pages
             self.printables[card.id] = printable
@@ -351,30 +353,6 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         ]
         cards.sort(key=lambda c: c["titre"])
         return self.renderer.env.get_template("liste.html").render(cards=cards)
-
-
-def _build_date() -> dt.date:
-    """The date the site speaks of: SOURCE_DATE_EPOCH's (the last commit's), not the clock's."""
-    return dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")), dt.UTC).date()
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
-
-
-def _pin_build_date(root: Path) -> None:
-    """Same commit, same bytes: dates MkDocs writes (sitemap) come from SOURCE_DATE_EPOCH;
-    when it is not set, use the time of the last commit rather than the clock."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
-    try:
-        import git
-
-        commit = git.Repo(root, search_parent_directories=True).head.commit
-        os.environ["SOURCE_DATE_EPOCH"] = str(commit.committed_date)
-    except Exception:  # no repository (an exported archive): MkDocs uses the clock
-        log.info("Pas de dépôt Git : la date de construction sera celle du jour.")
 
 
 def _lunr_files() -> dict[str, Path]:

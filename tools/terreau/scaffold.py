@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from terreau import atomic
 from terreau.catalogue import Catalogue
 from terreau.loader import load_bytes
 from terreau.models import FOLDERS
@@ -118,7 +119,5 @@ def create(docs_dir: Path, request: Request, catalogue: Catalogue, today: dt.dat
     _, problems = load_bytes(text.encode("utf-8"), rel, str(path))
     if problems:  # a template bug, never the contributor's fault
         raise ScaffoldError("le modèle de fiche est invalide : " + problems[0].format_text())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-        out.write(text)
+    atomic.create_text(path, text)  # never overwrites, even in a race
     return path

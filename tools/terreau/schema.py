@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from terreau import atomic
 from terreau.models import MODELS
 from terreau.vocabulary import vocabulary
 
@@ -46,6 +47,6 @@ def write_all(target: Path) -> list[Path]:
     written = []
     for kind in sorted(MODELS):
         path = target / f"{kind}.schema.json"
-        path.write_text(render(kind), "utf-8")
+        atomic.write_text(path, render(kind))
         written.append(path)
     return written
