@@ -293,9 +293,8 @@ def check_front(parsed: yamlsafe.Parsed, front: Front, src: str) -> list[Problem
     Raw characters (replaced by markers before YAML read the text) are reported at their
     own line, in the field whose value holds them (else the nearest field above, as for a
     comment); characters made by YAML escapes, and line breaks and tabulations in one-line
-    fields, at the field's line. Refused characters are removed from the values (and line
-    breaks and tabulations of one-line fields become spaces), so that the models judge
-    what remains without a second message for the same character.
+    fields, at the field's line. Refused characters are then removed from the values, so
+    that the models judge what remains without a second message for the same character.
     """
     problems: dict[tuple[int, str, str], Problem] = {}
 
@@ -327,10 +326,7 @@ def _name(path: yamlsafe.Path) -> str:
 
 
 def _clean_text(text: str, one_line: bool) -> str:
-    text = _unmark(text)
-    if one_line:
-        text = text.replace("\t", " ").replace("\n", " ")
-    return _MULTI_LINE.sub("", text)
+    return (_ONE_LINE if one_line else _MULTI_LINE).sub("", _unmark(text))
 
 
 def _holder(parsed: yamlsafe.Parsed, holders: list[yamlsafe.Path], line: int) -> yamlsafe.Path:
