@@ -165,8 +165,12 @@ _REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?
 # Raw refused characters of the front matter are replaced by a marker before YAML reads it
 # (PyYAML's reader refuses some and would only say « syntax error » at the first line): the
 # marker of U+xxxx is U+Fxxxx, a private-use character YAML accepts, so that the values
-# that hold markers say which field each character was in.
+# that hold markers say which field each character was in. The line and paragraph
+# separators (allowed) go to YAML as markers too, and come back as they were: YAML counts
+# them as line breaks, which shifted every line number after them.
 _MARK = 0xF0000
+_KEPT = frozenset([0x2028, 0x2029])
+_TO_MARK = _class((CONTROL - {TAB, LF}) | BIDI | INVISIBLE | _KEPT)
 
 
 def normalise(text: str) -> str:
@@ -234,28 +238,46 @@ class Front:
     """Front matter with its raw refused characters replaced by markers, for YAML to read."""
 
     text: str
-    found: list[tuple[int, str]]  # (line, character) of every replaced character
+    found: list[tuple[int, str]]  # (line, character) of every refused character replaced
     first_line: int
+    marked: bool = False  # whether the text holds markers (of refused or kept characters)
 
 
 def mark(front: str, first_line: int) -> Front:
-    """Replace each character the front matter refuses anywhere by its marker."""
+    """Replace each character the front matter refuses anywhere (and each line or paragraph
+    separator) by its marker."""
     found = []
-    for match in _MULTI_LINE.finditer(front):
-        if ord(match.group()) not in (TAB, LF):
+    marked = False
+    for match in _TO_MARK.finditer(front):
+        marked = True
+        if ord(match.group()) not in _KEPT:
             found.append((first_line + front.count("\n", 0, match.start()), match.group()))
-    if not found:
+    if not marked:
         return Front(front, [], first_line)
-    text = _MULTI_LINE.sub(lambda m: m.group() if m.group() in "\t\n" else chr(_MARK + ord(m.group())), front)
-    return Front(text, found, first_line)
+    text = _TO_MARK.sub(lambda m: chr(_MARK + ord(m.group())), front)
+    return Front(text, found, first_line, marked=True)
+
+
+def _is_mark(char: str) -> bool:
+    return _MARK <= ord(char) <= _MARK + 0xFFFF
 
 
 def _unmark(text: str) -> str:
-    return "".join(c for c in text if not _MARK <= ord(c) <= _MARK + 0xFFFF)
+    """The text without markers of refused characters, with the kept characters back."""
+    if not any(map(_is_mark, text)):
+        return text
+    out = []
+    for c in text:
+        if not _is_mark(c):
+            out.append(c)
+        elif ord(c) - _MARK in _KEPT:
+            out.append(chr(ord(c) - _MARK))
+    return "".join(out)
 
 
 def _is_marked(text: str) -> bool:
-    return any(_MARK <= ord(c) <= _MARK + 0xFFFF for c in text)
+    """Whether the text holds the marker of a refused character."""
+    return any(_is_mark(c) and ord(c) - _MARK not in _KEPT for c in text)
 
 
 def raw_problems(front: Front, src: str) -> list[Problem]:
@@ -315,7 +337,7 @@ def check_front(parsed: yamlsafe.Parsed, front: Front, src: str) -> list[Problem
             add(_problem(src, line, _name(path), char, one_line))
     for line, char in front.found:
         add(_problem(src, line, _name(_holder(parsed, holders, line)), char))
-    if front.found or problems:
+    if front.marked or problems:
         _clean(parsed)
     return sorted(problems.values())
 
