@@ -293,3 +293,16 @@ def test_hosts_that_read_headers_get_the_same_policy_as_the_pages(site: Path) ->
     hosting_page = (site / "contribuer/heberger.html").read_text("utf-8")
     assert str(escape(hosting.nginx())) in hosting_page
     assert str(escape(hosting.apache())) in hosting_page
+
+
+def test_the_site_pages_get_the_same_text_rules_as_cards(
+    docs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = docs / "a-propos.md"
+    text = page.read_text("utf-8").split("\n")
+    text[2] = "Un texte \u202eretourné et une image ![x](https://pisteur.example/p.png)."
+    page.write_text("\n".join(text), "utf-8")
+    assert main(["valider"]) == 1
+    out = capsys.readouterr().out
+    assert "docs/a-propos.md:3: CARACTERE_INVISIBLE" in out
+    assert "docs/a-propos.md:3: IMAGE_EXTERNE" in out

@@ -3,17 +3,28 @@
 Each payload of tests/fixtures/hostile/charges.txt goes into a card's title, summary,
 keywords and body (as a block, inline and in a list), and into a feedback record's fields.
 The site is built for real and every hostile page is opened in chromium.
+
+charges.txt holds one payload per line, published as written unless the line starts with
+« json: »: then it is a JSON object whose « charge » is the payload (escapes allowed: a
+control character cannot be written raw in a file read line by line), « refus » the codes
+a card carrying it must get, and « corps » the codes it must get in the body alone (a card
+with only its body hostile is built too, so that a payload refused in a title is still
+tried in a page when the body accepts it).
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
+import io
 import json
 import shutil
 import threading
+from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import ROOT, _Quiet, build_site
@@ -22,29 +33,51 @@ from terreau.errors import CATALOGUE
 
 pytestmark = pytest.mark.browser
 
-PAYLOADS = [
-    line
-    for line in (ROOT / "tests/fixtures/hostile/charges.txt").read_text("utf-8").splitlines()
+
+@dataclass(frozen=True)
+class Payload:
+    text: str
+    kind: str = ""  # for a « json: » line, its « classe »
+    refused: frozenset[str] = frozenset()  # codes of a card carrying it everywhere
+    body_refused: frozenset[str] = frozenset()  # codes of a card carrying it in its body only
+
+
+def _payload(line: str) -> Payload:
+    if not line.startswith("json:"):
+        return Payload(line)
+    data = json.loads(line.removeprefix("json:"))
+    return Payload(data["charge"], data["classe"], frozenset(data["refus"]), frozenset(data["corps"]))
+
+
+HOSTILE = [
+    _payload(line)
+    # split("\n"), not splitlines(): the latter also breaks at U+2028, U+0085, U+001C…
+    for line in (ROOT / "tests/fixtures/hostile/charges.txt").read_text("utf-8").split("\n")
     if line.strip()
 ]
+PAYLOADS = [p.text for p in HOSTILE]
 
 
-def card(i: int, payload: str) -> str:
-    q = json.dumps  # a JSON string is a valid YAML double-quoted scalar
+def card(i: int, payload: str, front: str | None = None) -> str:
+    """A method card with ``payload`` in its body, and in every text field (or ``front``)."""
+    # A JSON string is a valid YAML double-quoted scalar (written with ensure_ascii=True, an
+    # emoji would become a surrogate pair of escapes, which YAML refuses).
+    q = functools.partial(json.dumps, ensure_ascii=False)
+    f = payload if front is None else front
     return (
         "---\ntype: methode\n"
-        f"titre: {q(payload[:120])}\nresume: {q(payload[:400])}\n"
+        f"titre: {q(f[:120])}\nresume: {q(f[:400])}\n"
         "besoins: [mobiliser]\nporteurs: [association]\npublics: [tout-public]\n"
         "duree: {min: 1, unite: jour}\ncout: nul\ndifficulte: facile\nmaturite: idee\n"
-        f"compostabilite: {q(payload)}\nmots_cles: [{q(payload)}]\n"
-        f"etapes:\n  - titre: {q(payload[:200])}\n    description: {q(payload)}\n"
-        f"sources:\n  - titre: {q(payload)}\n"
+        f"compostabilite: {q(f)}\nmots_cles: [{q(f)}]\n"
+        f"etapes:\n  - titre: {q(f[:200])}\n    description: {q(f)}\n"
+        f"sources:\n  - titre: {q(f)}\n"
         f"---\n\n## Charge {i}\n\n{payload}\n\nEn ligne : {payload} fin.\n\n- {payload}\n"
     )
 
 
 def feedback(payload: str) -> str:
-    q = json.dumps
+    q = functools.partial(json.dumps, ensure_ascii=False)
     return (
         "---\ntype: retour\n"
         f"titre: {q(payload[:120])}\nresume: {q(payload[:400])}\n"
@@ -60,14 +93,17 @@ def feedback(payload: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str], list]]:
-    """The shipped docs plus hostile cards: (server URL, pages built, problems found)."""
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str], list, Path]]:
+    """The shipped docs plus hostile cards: (server URL, pages built, problems found, site)."""
     root = tmp_path_factory.mktemp("hostile")
     docs = root / "docs"
     shutil.copytree(ROOT / "docs", docs)
-    for i, payload in enumerate(PAYLOADS):
-        (docs / f"methodes/hostile-{i:02d}.md").write_text(card(i, payload), "utf-8")
-        (docs / f"retours/hostile-retour-{i:02d}.md").write_text(feedback(payload), "utf-8")
+    for i, payload in enumerate(HOSTILE):
+        (docs / f"methodes/hostile-{i:02d}.md").write_text(card(i, payload.text), "utf-8")
+        (docs / f"retours/hostile-retour-{i:02d}.md").write_text(feedback(payload.text), "utf-8")
+        if payload.refused:
+            body_only = card(i, payload.text, front=f"Charge {i} dans le texte seulement")
+            (docs / f"methodes/hostile-corps-{i:02d}.md").write_text(body_only, "utf-8")
     (docs / "retours/hostile-url.md").write_text(
         feedback("lien").replace('  - titre: "lien"\n', '  - titre: "x"\n    url: "javascript:alert(1)"\n'),
         "utf-8",
@@ -82,7 +118,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, lis
     handler = functools.partial(_Quiet, directory=str(root / "site"))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", pages, catalogue.problems
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", pages, catalogue.problems, root / "site"
     httpd.shutdown()
 
 
@@ -90,19 +126,50 @@ def test_there_are_at_least_forty_payloads() -> None:
     assert len(PAYLOADS) >= 40
 
 
-def test_refused_cards_get_catalogued_errors(hostile) -> None:  # type: ignore[no-untyped-def]
-    _, pages, problems = hostile
+def test_each_payload_is_published_or_refused_with_its_codes(hostile) -> None:  # type: ignore[no-untyped-def]
+    _, pages, problems, _ = hostile
     assert all(p.code in CATALOGUE for p in problems)
+    codes: dict[str, set[str]] = defaultdict(set)
+    for p in problems:
+        codes[PurePosixPath(p.path).stem].add(p.code)
     # A javascript: source address is refused by the validator, with its line.
-    assert any(p.path.endswith("hostile-url.md") and p.field == "sources[1].url" for p in problems)
-    assert len(pages) >= 2 * len(PAYLOADS) - 5  # almost every payload reaches a built page
+    assert [(p.code, p.field) for p in problems if p.path.endswith("hostile-url.md")] == [
+        ("VALEUR", "sources[1].url")
+    ]
+    checked = 0
+    for i, payload in enumerate(HOSTILE):
+        cases = [
+            (f"methodes/hostile-{i:02d}", payload.refused),
+            (f"retours/hostile-retour-{i:02d}", payload.refused),
+        ]
+        if payload.refused:
+            cases.append((f"methodes/hostile-corps-{i:02d}", payload.body_refused))
+        for name, expected in cases:
+            # Published (and opened in chromium below), or refused with exactly these codes.
+            assert codes.get(PurePosixPath(name).name, set()) == expected, (name, payload.text)
+            assert (f"{name}.html" in pages) == (not expected), (name, payload.text)
+            checked += 1
+    assert checked == len(codes) - 1 + len(pages)  # every hostile card is one of the cases
+
+
+def test_hostile_exports_have_one_row_per_card_and_no_formula(hostile) -> None:  # type: ignore[no-untyped-def]
+    _, pages, _, site = hostile
+    text = (site / "donnees/fiches.csv").read_text("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    records = json.loads((site / "donnees/fiches.json").read_text("utf-8"))
+    assert len(rows) == len(records) + 1
+    assert sum(1 for r in rows if r[0].startswith("hostile")) == len(pages)
+    for row in rows:
+        for cell in row:
+            for line in cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+                assert not line.startswith(("=", "+", "-", "@", "\t")), cell
 
 
 INERT_CHECK = (ROOT / "tests/js/inerte.js").read_text("utf-8")
 
 
 def test_no_hostile_page_opens_a_dialog_or_runs_a_script(hostile, page) -> None:  # type: ignore[no-untyped-def]
-    server, pages, _ = hostile
+    server, pages, _, _ = hostile
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     for url in pages:
@@ -115,7 +182,7 @@ def test_no_hostile_page_opens_a_dialog_or_runs_a_script(hostile, page) -> None:
 
 
 def test_snippets_and_templates_are_not_reachable(hostile, page) -> None:  # type: ignore[no-untyped-def]
-    server, pages, _ = hostile
+    server, pages, _, _ = hostile
     texts = []
     for i, payload in enumerate(PAYLOADS):
         if "--8<--" in payload or "{{" in payload:
@@ -128,7 +195,7 @@ def test_snippets_and_templates_are_not_reachable(hostile, page) -> None:  # typ
 
 
 def test_search_results_show_hostile_titles_as_text(hostile, page) -> None:  # type: ignore[no-untyped-def]
-    server, _, _ = hostile
+    server, _, _, _ = hostile
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(server + "recherche.html?q=alert")

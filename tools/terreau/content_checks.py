@@ -55,9 +55,16 @@ def scan(parsed: yamlsafe.Parsed, body: str, body_line: int, src: str) -> list[P
         if found:
             line = parsed.line_of(path, 1)
             problems.append(problem(src, line, "CONTACT_PERSONNEL", field_name(path), valeur=found))
+    return sorted(problems + scan_body(body, body_line, src))
+
+
+def scan_body(body: str, body_line: int, src: str, contacts: bool = True) -> list[Problem]:
+    """Problems in a Markdown text: contact data (in cards; the site's own pages may give
+    the commons' address) and images loaded from another host (everywhere)."""
+    problems = []
     # The body is searched whole (one regex pass each), lines are counted only for matches.
     seen: set[int] = set()
-    for finder in (_emails, _phones):
+    for finder in (_emails, _phones) if contacts else ():
         for match in finder(body):
             line = body_line + body.count("\n", 0, match.start())
             if line not in seen:

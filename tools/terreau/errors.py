@@ -45,6 +45,24 @@ CATALOGUE: dict[str, Code] = {
             "Encodage",
         ),
         Code(
+            "CARACTERE_CONTROLE",
+            "caractère de contrôle interdit{ici} ({caractere})",
+            "Supprimez-le : retapez le texte à la main ou collez-le sans mise en forme. Seuls la "
+            "tabulation et le retour à la ligne sont permis, dans le texte de la fiche et les "
+            "champs de texte long (descriptions…) ; un titre, un résumé, un nom ou un "
+            "identifiant tient sur une seule ligne.",
+            "Caractère de contrôle",
+        ),
+        Code(
+            "CARACTERE_INVISIBLE",
+            "caractère invisible ou d'inversion du sens du texte interdit ({caractere})",
+            "Supprimez-le : retapez le texte à la main ou collez-le sans mise en forme. Ces "
+            "caractères font afficher autre chose que ce qui est écrit ; seuls le liant et "
+            "l'antiliant sans chasse (émojis composés) et le trait d'union conditionnel sont "
+            "permis, dans le texte de la fiche seulement.",
+            "Caractère invisible",
+        ),
+        Code(
             "FICHIER_TROP_GROS",
             "le fichier pèse {taille} octets, au-delà de la limite de {limite} octets",
             "Découpez la fiche : une fiche trop longue ne s'imprime plus et se lit mal.",

@@ -2,14 +2,15 @@
 
 Outputs are deterministic: sorted by identifier, sorted keys, no date of generation. CSV
 cells that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
-carriage return) are prefixed with an apostrophe.
+carriage return) are prefixed with an apostrophe, and so is every line of a cell that
+starts so after a line break. A cell holding a comma, a quote, a carriage return or a line
+feed is quoted: a spreadsheet never starts a new row inside a cell.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,27 @@ LICENCE = {
     "title": "Creative Commons Attribution – Partage dans les mêmes conditions 4.0 International",
     "path": "https://creativecommons.org/licenses/by-sa/4.0/",
 }
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# The start of the cell or of a line in it (after LF, or a CR not followed by LF), before
+# a character that starts a formula.
+_FORMULA_START = re.compile(r"(?:\A|(?<=\n)|(?<=\r)(?!\n))(?=[=+\-@\t\r])")
+_QUOTED = re.compile(r'[,"\r\n]')
 
 
 def safe_cell(value: Any) -> str:
-    """A CSV cell as text, neutralised when a spreadsheet would run it as a formula."""
+    """A CSV cell as text, neutralised where a spreadsheet would run a formula: at its
+    start and at the start of each of its lines."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
+    return _FORMULA_START.sub("'", text)
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV row: a cell holding a comma, a quote, CR or LF is quoted (quotes doubled).
+
+    Python's csv.writer, told to end rows with LF, left a lone CR unquoted: a spreadsheet
+    then started a new row inside the cell.
+    """
+    quoted = ('"' + c.replace('"', '""') + '"' if _QUOTED.search(c) else c for c in cells)
+    return ",".join(quoted) + "\n"
 
 
 def record(card: Card) -> dict[str, Any]:
@@ -50,12 +65,7 @@ def _json(data: Any) -> str:
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+    return csv_line(header) + "".join(csv_line([safe_cell(v) for v in row]) for row in rows)
 
 
 def _joined(values: Iterable[Any]) -> str:

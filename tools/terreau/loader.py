@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from terreau import content_checks, tree, yamlsafe
+from terreau import content_checks, hygiene, tree, yamlsafe
 from terreau.errors import Problem, field_name, problem
 from terreau.models import FOLDERS, KIND_OF_FOLDER, MODELS, Strict, is_slug
 
@@ -105,12 +105,13 @@ def load_page(path: Path, root: Path, src: str) -> tuple[str | None, list[Proble
     if data is None:
         return None, problems
     try:
-        text = decode(data)
+        text = hygiene.normalise(decode(data))
     except UnicodeError as err:
         return None, [_encoding_problem(err, data, src)]
     if _FENCE.match(text.split("\n", 1)[0]):
         return None, [problem(src, 1, "PAGE_ENTETE")]
-    return text, []
+    problems = hygiene.scan_text(text, 1, src) + content_checks.scan_body(text, 1, src, contacts=False)
+    return (None, problems) if problems else (text, [])
 
 
 def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[Problem]]:
@@ -120,7 +121,7 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[
     if not data.strip():
         return None, [problem(src, 1, "FICHIER_VIDE")]
     try:
-        text = decode(data)
+        text = hygiene.normalise(decode(data))
     except UnicodeError as err:
         return None, [_encoding_problem(err, data, src)]
     try:
@@ -131,14 +132,20 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[
         return None, [problem(src, 1, "ENTETE_ABSENTE")]
     front, front_line, body, body_line = parts
 
+    marked = hygiene.mark(front, front_line)
     try:
-        parsed = yamlsafe.read(front, front_line)
+        parsed = yamlsafe.read(marked.text, front_line)
     except yamlsafe.YamlProblem as err:
-        return None, [problem(src, err.line, err.code, **err.params)]  # type: ignore[arg-type]
+        yaml_problem = problem(src, err.line, err.code, **err.params)  # type: ignore[arg-type]
+        return None, sorted([*hygiene.raw_problems(marked, src), yaml_problem])
     if not isinstance(parsed.value, dict):
-        return None, [problem(src, front_line, "ENTETE_NON_DICTIONNAIRE")]
+        return None, sorted(
+            [*hygiene.raw_problems(marked, src), problem(src, front_line, "ENTETE_NON_DICTIONNAIRE")]
+        )
 
-    problems = content_checks.scan(parsed, body, body_line, src)
+    # Refused characters first: the values are then left without them (one message each).
+    problems = hygiene.check_front(parsed, marked, src) + hygiene.scan_text(body, body_line, src)
+    problems += content_checks.scan(parsed, body, body_line, src)
     card_id = PurePosixPath(rel_path).stem
     if not is_slug(card_id):
         problems.append(problem(src, 1, "NOM_FICHIER", nom=PurePosixPath(rel_path).name))
