@@ -319,7 +319,7 @@ def test_raw_character_in_a_comment_points_at_its_line_and_the_field_above() -> 
 def test_raw_character_and_a_yaml_error_are_both_reported_at_their_lines() -> None:
     text = "---\ntype: methode\ntitre: a\x07b\ncout: [nul\n---\n"
     _card, problems = load("methode", text)
-    assert [(p.code, p.line) for p in problems] == [("CARACTERE_CONTROLE", 3), ("YAML_SYNTAXE", 5)]
+    assert [(p.code, p.line) for p in problems] == [("CARACTERE_CONTROLE", 3), ("YAML_CROCHET", 4)]
 
 
 def test_refused_characters_do_not_also_break_the_field() -> None:

@@ -49,7 +49,7 @@ CATALOGUE: dict[str, Code] = {
             "caractère de contrôle interdit{ici} ({caractere})",
             "Supprimez-le : retapez le texte à la main ou collez-le sans mise en forme. Seuls la "
             "tabulation et le retour à la ligne sont permis, dans le texte de la fiche et les "
-            "champs de texte long (descriptions…) ; un titre, un résumé, un nom ou un "
+            "champs de texte long (résumé, descriptions…) ; un titre, un nom ou un "
             "identifiant tient sur une seule ligne.",
             "Caractère de contrôle",
         ),

@@ -10,7 +10,7 @@ front matter and body alike. Then:
   in front-matter keys and values (written raw in the file or produced by a YAML escape
   such as ``"\\r"``, ``"\\x07"``, ``"\\0"``, ``"\\e"``, ``"\\N"``) and in the body — except
   the tabulation and the line feed in the body and in the multi-line text fields
-  (``MULTI_LINE``). The one-line fields (``ONE_LINE``: titles, summaries, names,
+  (``MULTI_LINE``). The one-line fields (``ONE_LINE``: titles, names,
   identifiers, vocabulary terms, addresses, dates; and every key) refuse them too, after
   the outer spaces and line breaks a YAML block leaves are removed (the models strip them).
   A carriage return never reaches this module raw: decoding turns CR and CRLF into LF.
@@ -65,10 +65,12 @@ MULTI_LINE = frozenset(
         "description",
         "difficultes",
         "pourquoi",
+        # Three lines for elected officials: a contributor may break them as lines.
+        "resume",
         "role",
     }
 )
-# One line: titles, summaries, names, identifiers and references, vocabulary terms,
+# One line: titles, names, identifiers and references, vocabulary terms,
 # addresses, dates and codes. A key, or a name not listed here, is one line too.
 ONE_LINE = frozenset(
     {
@@ -103,7 +105,6 @@ ONE_LINE = frozenset(
         "publics",
         "quand",
         "relu_le",
-        "resume",
         "structure_porteuse",
         "structures",
         "titre",
