@@ -193,7 +193,9 @@ def test_the_commands_of_the_workflows_exist_and_run(docs: Path, capsys: pytest.
     assert main(["valider", "--format", "gitlab"]) == 0
     assert json.loads(capsys.readouterr().out.split("\n", 1)[-1] or "[]") == []
     hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text("utf-8"))
-    assert {h["id"] for r in hooks["repos"] for h in r["hooks"]} == {"terreau-valider", "ruff", "ruff-format"}
+    tester = (ROOT / "scripts/tester").read_text("utf-8")
+    for hook in (h for r in hooks["repos"] for h in r["hooks"] if h["id"] != "terreau-valider"):
+        assert hook["entry"] in tester, hook  # pre-commit runs what CI runs
 
 
 _CONTENT_COMMANDS = ("terreau valider", "terreau importer-formulaire", "mkdocs build", "./scripts/tester")

@@ -162,6 +162,19 @@ def test_help_is_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert "codes de sortie" in out
     assert main(["inconnue"]) == 2
     assert "erreur : argument COMMANDE : choix invalide" in capsys.readouterr().err
+    assert main(["nouveau"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("utilisation : terreau nouveau") and "usage" not in err
+    assert "arguments obligatoires manquants : TYPE" in err
+
+
+def test_french_help_changes_no_other_program(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse is shared by every program in the process: only terreau's parser is French."""
+    import argparse
+
+    main(["valider", "--help"])
+    other = argparse.ArgumentParser(prog="autre")
+    assert other.format_usage().startswith("usage: autre")
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:

@@ -6,30 +6,49 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from terreau import export, forms, scaffold, schema
 from terreau.catalogue import build
 from terreau.errors import Problem
 
-# argparse's own words (usage, errors) are English; contributors read French.
-_ARGPARSE_FR = {
-    "usage: ": "utilisation : ",
-    "positional arguments": "arguments",
-    "options": "options",
-    "show this help message and exit": "afficher cette aide et quitter",
-    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
-    "unrecognized arguments: %s": "arguments non reconnus : %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": (
-        "choix invalide : %(value)r (possibles : %(choices)s)"
-    ),
-    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
-    "expected one argument": "une valeur est attendue",
-}
-argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+# argparse's own error messages are English; these are the ones a user can meet.
+_ERRORS_FR = [
+    (re.compile(r"the following arguments are required: (.*)"), r"arguments obligatoires manquants : \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"arguments non reconnus : \1"),
+    (re.compile(r"invalid choice: (.*) \(choose from (.*)\)"), r"choix invalide : \1 (possibles : \2)"),
+    (re.compile(r"expected one argument"), "une valeur est attendue"),
+    (re.compile(r"^argument ([^:]*): "), r"argument \1 : "),
+]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in French for this command only (no change to argparse for anyone else)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, french in _ERRORS_FR:
+            message = pattern.sub(french, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog} : erreur : {message}\n")
+
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -62,10 +81,10 @@ def _docs_dir(args: argparse.Namespace) -> Path | None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="terreau",
         description="Terreau : vérifier et préparer les fiches du commun.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE", title="commandes")
 
@@ -76,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         "et liens entre fiches. Chaque problème est signalé sur une ligne : "
         "fichier:ligne: CODE champ : message.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     valider.add_argument(
         "chemins",
@@ -100,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         "écraser un fichier existant. Dans un terminal, la commande pose les questions qui "
         "manquent ; sinon, donnez-les en options.",
         epilog='exemple :\n  terreau nouveau methode --titre "Balade sensible"\n\n' + EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     nouveau.add_argument(
         "type", choices=scaffold.KINDS, metavar="TYPE", help="type de fiche : " + ", ".join(scaffold.KINDS)
@@ -144,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Écrit toutes les fiches en JSON et en CSV, les schémas JSON et un "
         "datapackage.json qui les décrit : les mêmes fichiers que le site publie dans donnees/.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     _add_docs(exporter)
     exporter.add_argument(
@@ -161,7 +180,7 @@ def _parser() -> argparse.ArgumentParser:
         "d'expérience » ou « Proposer une fiche ») et écrit la fiche correspondante dans docs/, "
         "si elle est valide. Sinon, n'écrit rien et explique ce qu'il faut corriger.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     importer.add_argument(
         "--formulaire",
