@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from terreau import yamlsafe
 from terreau.loader import load_bytes
 
@@ -123,3 +124,25 @@ def test_params_name_the_character() -> None:
         2,
         {"ouvrant": "[", "fermant": "]"},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("a: b: c", "deux-points inattendu"),
+        ("a: b\nc\nd: e", "il manque le deux-points"),
+        ("a: `b", "caractère inattendu"),
+        ("a:\n  b: c\n d: e", "indentation incohérente ou champ mal formé"),
+        ("- 'a' b", "élément de liste mal indenté"),
+        ("a: 'b", "fin de texte inattendue"),
+        ('a: "\\o"', "caractère d'échappement inconnu"),
+        ('a: "\\xg"', "chiffres hexadécimaux attendus"),
+        ('a: "\\uD800"', "code Unicode invalide"),
+    ],
+)
+def test_libyaml_problems_are_translated(text: str, detail: str) -> None:
+    # Through the translation table alone: the diagnosis may name most of these better.
+    with pytest.raises(yaml.MarkedYAMLError) as err:
+        for _ in yaml.parse(text, Loader=yamlsafe._Loader):
+            pass
+    assert yamlsafe._translate(err.value.problem).startswith(detail)

@@ -40,23 +40,28 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
-# PyYAML's problems are in English; contributors get these French renderings.
+# PyYAML's problems are in English; contributors get these French renderings. Only the
+# parser's problems can show here: the composer's (undefined alias, several documents)
+# never run, read() builds the values itself.
 _SYNTAX_FR = [
     (
         "mapping values are not allowed",
         "deux-points inattendu ; mettez ce texte entre guillemets s'il contient « : »",
     ),
     ("could not find expected ':'", "il manque le deux-points après le nom du champ"),
+    # First match wins: this one (pure-Python parser; libyaml names no character) goes first.
     ("found character '\\t' that cannot start any token", "tabulation interdite : indentez avec des espaces"),
     ("found character", "caractère inattendu"),
     ("did not find expected key", "indentation incohérente ou champ mal formé"),
     ("did not find expected '-' indicator", "élément de liste mal indenté"),
     ("found unexpected end of stream", "fin de texte inattendue (guillemet non refermé ?)"),
     ("found unknown escape character", "caractère d'échappement inconnu après « \\ »"),
-    ("expected <block end>, but found", "indentation incohérente"),
-    ("while scanning a quoted scalar", "guillemet non refermé"),
-    ("found undefined alias", "alias YAML inconnu"),
-    ("expected a single document", "un seul bloc YAML est attendu"),
+    (
+        "did not find expected hexdecimal number",
+        "chiffres hexadécimaux attendus après « \\x », « \\u » ou « \\U »",
+    ),
+    ("found invalid Unicode character escape code", "code Unicode invalide après « \\u » ou « \\U »"),
+    ("expected <block end>, but found", "indentation incohérente"),  # pure-Python parser
 ]
 
 
