@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from terreau import yamlsafe
 from terreau.loader import load_bytes
 
@@ -74,6 +75,38 @@ OUTILS = "    outils: [outil-essai]"  # line 15
             ("YAML_TABULATION", 14),
             id="tab-in-block-indentation",
         ),
+        # A quote inside a quoted value ends it early; reported at the value's line.
+        pytest.param(TITRE, "titre: 'L'enquête collective'", ("YAML_APOSTROPHE", 3), id="apostrophe-start"),
+        pytest.param(TITRE, "titre: 'Méthode d'essai'", ("YAML_APOSTROPHE", 3), id="apostrophe-middle"),
+        pytest.param(TITRE, "titre: 'L'enquête d'essai'", ("YAML_APOSTROPHE", 3), id="two-apostrophes"),
+        pytest.param(
+            TITRE, "titre: 'L'enquête d''essai' # note", ("YAML_APOSTROPHE", 3), id="apostrophe-and-comment"
+        ),
+        pytest.param(TITRE, "titre: 'L'enquête d'essai", ("YAML_APOSTROPHE", 3), id="apostrophe-no-closing"),
+        pytest.param(
+            TITRE, 'titre: "Le « café "réparation" »"', ("YAML_APOSTROPHE", 3), id="double-in-double"
+        ),
+        pytest.param(TITRE, 'titre: ""Réparation" café"', ("YAML_APOSTROPHE", 3), id="double-at-start"),
+        pytest.param(
+            RESUME, "resume: 'Une méthode\n  pour l'essai'", ("YAML_APOSTROPHE", 4), id="apostrophe-2nd-line"
+        ),
+        pytest.param(
+            "  - titre: Première étape",
+            "  - titre: 'L'étape'",
+            ("YAML_APOSTROPHE", 14),
+            id="apostrophe-nested",
+        ),
+        pytest.param(BESOINS, "besoins: ['l'agir', mobiliser]", ("YAML_APOSTROPHE", 5), id="in-flow"),
+        # A backslash between double quotes that starts no known escape.
+        pytest.param(TITRE, 'titre: "voir \\o/"', ("YAML_ECHAPPEMENT", 3), id="backslash-unknown"),
+        pytest.param(TITRE, 'titre: "C:\\Users"', ("YAML_ECHAPPEMENT", 3), id="backslash-U-path"),
+        pytest.param(TITRE, 'titre: "code \\x4g"', ("YAML_ECHAPPEMENT", 3), id="backslash-x-no-hex"),
+        pytest.param(
+            COMPOST,
+            'compostabilite: "Se réutilise,\n  voir \\o/"',
+            ("YAML_ECHAPPEMENT", 13),
+            id="backslash-2nd-line",
+        ),
     ],
 )
 def test_mistake_is_reported_at_its_line(old: str, new: str, expected: tuple[str, int]) -> None:
@@ -91,6 +124,14 @@ def test_mistake_is_reported_at_its_line(old: str, new: str, expected: tuple[str
         pytest.param(TITRE, 'titre: "Méthode # essai"', id="hash-in-quotes"),
         pytest.param(TITRE, "titre: Méthode \"d'essai", id="quote-inside-plain-text"),
         pytest.param(COMPOST, 'compostabilite: |\n  Se réutilise\n  \t"telle quelle.', id="block-text"),
+        pytest.param(TITRE, "titre: 'L''enquête'", id="doubled-apostrophe"),
+        pytest.param(TITRE, "titre: 'Il dit ''oui'''", id="doubled-apostrophe-at-the-end"),
+        pytest.param(TITRE, 'titre: "L\'enquête"', id="apostrophe-in-double-quotes"),
+        pytest.param(TITRE, 'titre: "a \\"b\\""', id="escaped-double-quotes"),
+        pytest.param(TITRE, 'titre: "\\u00e9"', id="unicode-escape"),
+        pytest.param(TITRE, 'titre: "C:\\\\Users"', id="doubled-backslash"),
+        pytest.param(TITRE, "titre: 'C:\\Users'", id="backslash-in-single-quotes"),
+        pytest.param(TITRE, "titre: L'enquête", id="plain-apostrophe"),
     ],
 )
 def test_valid_yaml_is_accepted(old: str, new: str) -> None:
@@ -106,6 +147,8 @@ def test_valid_yaml_is_accepted(old: str, new: str) -> None:
         pytest.param(BESOINS, "besoins: [mobiliser,\n  agir]\nresume: Une: deux", 7, id="after-flow-list"),
         # Closed on its line, then more: not an unclosed bracket.
         pytest.param(BESOINS, 'besoins: [mobiliser, "agir" x]', 5, id="junk-in-a-closed-list"),
+        # A value closed on its line, then an indented line: no quote inside the value.
+        pytest.param(TITRE, "titre: 'Méthode'\n  d'essai", 4, id="text-after-a-closed-value"),
     ],
 )
 def test_other_mistakes_keep_the_syntax_message(old: str, new: str, line: int) -> None:
@@ -123,3 +166,60 @@ def test_params_name_the_character() -> None:
         2,
         {"ouvrant": "[", "fermant": "]"},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("a: 'L'enquête'", "YAML_APOSTROPHE", {"signe": "l'apostrophe"}),
+        ('a: "le "café""', "YAML_APOSTROPHE", {"signe": 'le guillemet « " »'}),
+        ('a: "voir \\o/"', "YAML_ECHAPPEMENT", {"suite": "o"}),
+        ('a: "C:\\Users"', "YAML_ECHAPPEMENT", {"suite": "Us"}),
+        ('a: "\\x4g"', "YAML_ECHAPPEMENT", {"suite": "x4g"}),
+        ('a: "\\x"', "YAML_ECHAPPEMENT", {"suite": "x"}),
+        ('a: "\\uD800"', "YAML_ECHAPPEMENT", {"suite": "uD800"}),
+        ('a: "\\\\\\o"', "YAML_ECHAPPEMENT", {"suite": "o"}),  # \\ is right, \o is not
+    ],
+)
+def test_params_of_a_spoilt_quoted_value(text: str, code: str, params: dict[str, str]) -> None:
+    with pytest.raises(yamlsafe.YamlProblem) as err:
+        yamlsafe.read(text)
+    assert (err.value.code, err.value.line) == (code, 1)
+    assert params.items() <= err.value.params.items()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a: '[x]\nb:{ c\nd: l'e\n", id="apostrophe"),
+        pytest.param('a: "x\nb:{ c\nd: C:\\Users\n', id="backslash"),
+    ],
+)
+def test_a_quote_running_over_fields_is_not_blamed_on_what_ends_it(text: str) -> None:
+    # The quote on line 1 is left open (line 2 would hide it from the unclosed-quote check):
+    # the apostrophe or backslash on line 3 only ends it.
+    with pytest.raises(yamlsafe.YamlProblem) as err:
+        yamlsafe.read(text)
+    assert err.value.code == "YAML_SYNTAXE"
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("a: b: c", "deux-points inattendu"),
+        ("a: b\nc\nd: e", "il manque le deux-points"),
+        ("a: `b", "caractère inattendu"),
+        ("a:\n  b: c\n d: e", "indentation incohérente ou champ mal formé"),
+        ("- 'a' b", "élément de liste mal indenté"),
+        ("a: 'b", "fin de texte inattendue"),
+        ('a: "\\o"', "caractère d'échappement inconnu"),
+        ('a: "\\xg"', "chiffres hexadécimaux attendus"),
+        ('a: "\\uD800"', "code Unicode invalide"),
+    ],
+)
+def test_libyaml_problems_are_translated(text: str, detail: str) -> None:
+    # Through the translation table alone: the diagnosis may name most of these better.
+    with pytest.raises(yaml.MarkedYAMLError) as err:
+        for _ in yaml.parse(text, Loader=yamlsafe._Loader):
+            pass
+    assert yamlsafe._translate(err.value.problem).startswith(detail)

@@ -95,6 +95,20 @@ CATALOGUE: dict[str, Code] = {
             "Crochet ou accolade non refermé",
         ),
         Code(
+            "YAML_APOSTROPHE",
+            "{signe} au milieu de la valeur ferme le texte ouvert par {signe} du début",
+            "{remede}, ou retirez les guillemets du début et de la fin.",
+            "Apostrophe ou guillemet dans un texte entre guillemets",
+        ),
+        Code(
+            "YAML_ECHAPPEMENT",
+            "la barre oblique inverse « \\ » suivie de « {suite} » ne forme pas un caractère spécial "
+            "reconnu entre guillemets doubles",
+            "Doublez chaque barre oblique inverse (« \\\\ ») ou entourez la valeur d'apostrophes (') "
+            "au lieu de guillemets doubles.",
+            "Barre oblique inverse entre guillemets",
+        ),
+        Code(
             "YAML_TABULATION",
             "tabulation dans l'indentation",
             "Remplacez la tabulation par des espaces : YAML n'accepte que des espaces pour indenter.",

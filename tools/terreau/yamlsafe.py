@@ -17,8 +17,11 @@ that a problem found later by the models points at the exact line, nested items 
 
 libyaml often reports a mistake where it notices it, not where it was made: a quote left
 open swallows the following lines until the next quote, and an open ``[`` is noticed at
-the next field. On a syntax error, :func:`_diagnose` looks for the usual causes (a tab in
-the indentation, a quote or bracket left open on its line) and names the line to fix.
+the next field; an apostrophe inside a value between apostrophes (``'L'enquête'``)
+ends it early, and so does a ``"`` inside ``"…"``. On a syntax error, :func:`_diagnose`
+looks for the usual causes (a tab in the indentation, a quote or bracket left open on its
+line, a quote inside a quoted value, a backslash between double quotes that starts no
+escape) and names the line to fix.
 """
 
 from __future__ import annotations
@@ -40,23 +43,28 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
-# PyYAML's problems are in English; contributors get these French renderings.
+# PyYAML's problems are in English; contributors get these French renderings. Only the
+# parser's problems can show here: the composer's (undefined alias, several documents)
+# never run, read() builds the values itself.
 _SYNTAX_FR = [
     (
         "mapping values are not allowed",
         "deux-points inattendu ; mettez ce texte entre guillemets s'il contient « : »",
     ),
     ("could not find expected ':'", "il manque le deux-points après le nom du champ"),
+    # First match wins: this one (pure-Python parser; libyaml names no character) goes first.
     ("found character '\\t' that cannot start any token", "tabulation interdite : indentez avec des espaces"),
     ("found character", "caractère inattendu"),
     ("did not find expected key", "indentation incohérente ou champ mal formé"),
     ("did not find expected '-' indicator", "élément de liste mal indenté"),
     ("found unexpected end of stream", "fin de texte inattendue (guillemet non refermé ?)"),
     ("found unknown escape character", "caractère d'échappement inconnu après « \\ »"),
-    ("expected <block end>, but found", "indentation incohérente"),
-    ("while scanning a quoted scalar", "guillemet non refermé"),
-    ("found undefined alias", "alias YAML inconnu"),
-    ("expected a single document", "un seul bloc YAML est attendu"),
+    (
+        "did not find expected hexdecimal number",
+        "chiffres hexadécimaux attendus après « \\x », « \\u » ou « \\U »",
+    ),
+    ("found invalid Unicode character escape code", "code Unicode invalide après « \\u » ou « \\U »"),
+    ("expected <block end>, but found", "indentation incohérente"),  # pure-Python parser
 ]
 
 
@@ -199,6 +207,133 @@ def _fixes(rows: list[str], number: int, found: _Unclosed, error: tuple[int, int
     return after is None or after > error
 
 
+_QUOTES = ("'", '"')
+# What may follow the quote that really ends a value: the end of the line, a comment, the
+# next item of a flow, or the colon of a quoted key.
+_AFTER_CLOSE = re.compile(r"[ \t]*(?:[,\]}]|:(?=[ \t]|\Z)|\Z)|[ \t]+#")
+_SIGN = {"'": "l'apostrophe", '"': 'le guillemet « " »'}
+_REMEDY = {
+    "'": 'Entourez plutôt la valeur de guillemets doubles ("L\'enquête collective") '
+    "ou doublez l'apostrophe ('L''enquête collective')",
+    '"': "Écrivez plutôt les guillemets intérieurs à la française (« réparation ») "
+    "ou entourez la valeur d'apostrophes ('Le café \"réparation\"')",
+}
+_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}  # how many hexadecimal digits follow \x, \u, \U
+_MAX_REPAIRS = 8  # closing quotes tried for one value
+
+
+def _parses_past(text: str, line: int, column: int) -> bool:
+    """Whether ``text`` parses, or fails only after (line, column), both from 0."""
+    after = _first_error(text)
+    return after is None or after > (line, column)
+
+
+def _escape_inner(quote: str, inner: str) -> str:
+    """``inner`` as it should be written between ``quote``s: its quotes doubled or escaped."""
+    if quote == "'":
+        return re.sub(r"''|'", "''", inner)  # a doubled '' is already right
+    return re.sub(r'\\.|"', lambda m: '\\"' if m[0] == '"' else m[0], inner, flags=re.S)
+
+
+def _escaped(row: str, at: int) -> bool:
+    """Whether the character at ``at`` follows an odd run of backslashes."""
+    run = len(row[:at]) - len(row[:at].rstrip("\\"))
+    return run % 2 == 1
+
+
+def _swallows(rows: list[str], first: int, last: int) -> bool:
+    """Whether a quoted value from line ``first`` to ``last`` runs over the next fields.
+
+    The lines of a value go on indented further than its first line; a line that is not
+    reads as a field the value swallowed: the quote was left open, not spoilt.
+    """
+    indent = len(rows[first]) - len(rows[first].lstrip(" "))
+    return any(
+        row.strip() and len(row) - len(row.lstrip(" ")) <= indent for row in rows[first + 1 : last + 1]
+    )
+
+
+def _inner_quote(
+    text: str, rows: list[str], err: yaml.MarkedYAMLError, parsed: list[yaml.Event], tries: int
+) -> tuple[int, dict[str, str]] | None:
+    """A quote inside a quoted value that ends it early: ``'L'enquête'``, ``"le "café""``.
+
+    libyaml reads the value up to that quote (the last event read), then stops on what
+    follows, on the same line. Escape the quotes inside, up to a later quote that can end
+    the value or, outside a flow, up to the end of the line; if the text then parses past
+    the error, that was the mistake. Returns the line where the value starts.
+    """
+    mark = err.problem_mark
+    last = parsed[-1] if parsed else None
+    if not (isinstance(last, yaml.ScalarEvent) and last.style in _QUOTES):
+        return None
+    start, end = last.start_mark, last.end_mark
+    if start is None or end is None or mark is None or end.line != mark.line or mark.line >= len(rows):
+        return None
+    if _swallows(rows, start.line, end.line):
+        return None
+    quote, row = last.style, rows[mark.line]
+    ends = [
+        p
+        for p in range(len(row) - 1, end.column - 1, -1)
+        if row[p] == quote and _AFTER_CLOSE.match(row, p + 1) and not (quote == '"' and _escaped(row, p))
+    ][:tries]
+    if not (err.context or "").startswith("while parsing a flow") and len(ends) < tries:
+        code_end = _scan(row)[1]
+        if code_end > end.column and code_end - 1 not in ends:
+            ends.append(code_end)  # no closing quote: add one there
+    line_start = sum(len(r) + 1 for r in rows[: mark.line])
+    opening = sum(len(r) + 1 for r in rows[: start.line]) + start.column
+    for at in ends:
+        cut = line_start + at
+        rest = text[cut + 1 :] if row[at : at + 1] == quote else text[cut:]
+        inner = _escape_inner(quote, text[opening + 1 : cut])
+        fixed = text[: opening + 1] + inner + quote + rest
+        column = len(fixed.split("\n")[mark.line]) - len(rest.split("\n")[0]) - 1
+        if _parses_past(fixed, mark.line, column):
+            return start.line, {"signe": _SIGN[quote], "remede": _REMEDY[quote]}
+    return None
+
+
+def _bad_escape(rows: list[str], err: yaml.MarkedYAMLError) -> tuple[int, dict[str, str]] | None:
+    """A backslash between double quotes that starts no known escape: ``"C:\\Users"``.
+
+    Double the backslash; if the text then parses past it, that was the mistake. Returns
+    its line and what follows it: the letter, and after ``\\x``, ``\\u`` or ``\\U`` the
+    digits read up to the first wrong one.
+    """
+    mark = err.problem_mark
+    problem = err.problem or ""
+    if mark is None or mark.line >= len(rows) or "quoted scalar" not in (err.context or ""):
+        return None
+    if "escape" not in problem and "hex" not in problem:
+        return None
+    opening = err.context_mark
+    if opening is None or opening.line > mark.line or _swallows(rows, opening.line, mark.line):
+        return None
+    row = rows[mark.line]
+    # libyaml marks the backslash itself, or the first digit after \x, \u or \U.
+    for at in (mark.column, mark.column - 2):
+        if at < 0 or row[at : at + 1] != "\\" or _escaped(row, at):
+            continue
+        fixed = [*rows[: mark.line], row[:at] + "\\" + row[at:], *rows[mark.line + 1 :]]
+        if _parses_past("\n".join(fixed), mark.line, at + 1):
+            return mark.line, {"suite": _escape_shown(row, at)}
+    return None
+
+
+def _escape_shown(row: str, at: int) -> str:
+    """What follows the backslash at ``at``, as libyaml read it."""
+    follows = row[at + 1 : at + 2]
+    for c in row[at + 2 : at + 2 + _HEX_DIGITS.get(follows, 0)]:
+        if c in ' \t"':
+            break
+        follows += c
+        if c not in "0123456789abcdefABCDEF":
+            break
+    return follows
+
+
 def _params(opener: str) -> dict[str, str]:
     if opener in _CLOSER:
         return {"ouvrant": opener, "fermant": _CLOSER[opener]}
@@ -239,6 +374,14 @@ def _diagnose(
             break
         if _fixes(rows, number, found, error):
             return found.code, number, _params(found.opener)
+
+    # A quoted value that a backslash or a quote inside it spoils.
+    escape = _bad_escape(rows, err)
+    if escape is not None:
+        return "YAML_ECHAPPEMENT", *escape
+    quote = _inner_quote(text, rows, err, parsed, min(_MAX_REPAIRS, max(budget, 0) // max(len(text), 1)))
+    if quote is not None:
+        return "YAML_APOSTROPHE", *quote
 
     # libyaml names the opening itself when a quote runs to the end of the text, or when
     # a list or a table opened on an earlier line runs into the next field.
