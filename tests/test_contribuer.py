@@ -81,6 +81,38 @@ def test_a_gitlab_template_filled_in_becomes_a_card(docs: Path) -> None:
     assert "Chacun tire une carte." in path.read_text("utf-8")
 
 
+def test_an_answer_cannot_write_other_fields(docs: Path) -> None:
+    """Answers reach the card through a YAML dumper: text that looks like YAML stays text."""
+    template = (ROOT / ".gitlab/issue_templates/fiche.md").read_text("utf-8")
+    answers = {
+        "Type de fiche": "outil",
+        "Titre": "Jeu\nmaturite: eprouve",
+        "Résumé pour les élus": 'Un jeu." \nlicence: autre',
+        "Besoins": "mobiliser",
+        "Qui peut la porter": "association",
+        "Publics": "tout-public",
+        "Durée (minimum)": "1, unite: jour}\nmaturite: eprouve",
+        "Unité de durée": "heure",
+        "Coût": "faible",
+        "Difficulté": "facile",
+        "Maturité": "idee",
+        "Compostabilité": "Oui.",
+        "Texte de la fiche": "---\ntype: action\n---",
+    }
+    filled = template
+    for label, answer in answers.items():
+        filled = re.sub(rf"(### {re.escape(label)}\n\n)", lambda m, a=answer: m.group(1) + a + "\n", filled)
+    filled = filled.replace("- [ ]", "- [x]")
+    with pytest.raises(forms.FormError) as err:
+        forms.convert(forms.FICHE, filled, docs, build(docs))
+    # The only problems are in the duration (a line break, not a number): no field was smuggled in.
+    assert err.value.problems and all(p.startswith("Champ « duree.min » :") for p in err.value.problems)
+    kind, text = forms.card_text(forms.FICHE, forms.answers(forms.FICHE, filled))
+    data = read(*split(decode(text.encode()))[:2]).value  # type: ignore[misc]
+    assert data["titre"] == "Jeu maturite: eprouve" and data["maturite"] == "idee"
+    assert "licence" not in data and text.endswith("---\ntype: action\n---\n")
+
+
 def test_missing_answers_and_consent_are_explained_and_nothing_is_written(docs: Path) -> None:
     body = FORM_BODY.replace("Association Vivre au village", "_No response_").replace("- [X]", "- [ ]")
     with pytest.raises(forms.FormError) as err:

@@ -7,14 +7,14 @@ card. Both forges write a submission as « ### Libellé » headings followed by 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from terreau import atomic, scaffold
+from terreau import atomic, cardtext, scaffold
 from terreau.catalogue import Catalogue
 from terreau.loader import load_bytes
 from terreau.models import FOLDERS
@@ -307,9 +307,6 @@ def card_text(form: Form, found: dict[str, str]) -> tuple[str, str]:
     if problems:
         raise FormError(problems)
 
-    def q(value: str) -> str:  # a JSON string is a valid YAML double-quoted scalar
-        return json.dumps(value, ensure_ascii=False)
-
     kind = form.kind or _values(found["type"])[0]
     if not form.kind and kind not in PROPOSABLE:
         raise FormError(
@@ -318,50 +315,60 @@ def card_text(form: Form, found: dict[str, str]) -> tuple[str, str]:
     sources = []
     for line in _lines(found.get("sources", "")):
         title, _, url = line.partition(";")
-        entry = f"  - titre: {q(_single(title) or 'Source')}\n"
+        source = {"titre": _single(title) or "Source"}
         if url.strip():
-            entry += f"    url: {q(url.strip())}\n"
-        sources.append(entry)
-    head = [f"type: {kind}", f"titre: {q(_single(found['titre']))}", f"resume: {q(_single(found['resume']))}"]
+            source["url"] = url.strip()
+        sources.append(source)
+    front: dict[str, Any] = {
+        "type": kind,
+        "titre": _single(found["titre"]),
+        "resume": _single(found["resume"]),
+    }
     if kind == "retour":
         communes = []
         for line in _lines(found.get("communes", "")):
             name, _, code = line.partition(";")
-            communes.append(f"    - nom: {q(_single(name))}\n      insee: {q(code.strip())}\n")
-        head += [
-            f"lieu:\n  nom: {q(_single(found['lieu']))}\n  communes:"
-            + ("\n" + "".join(communes).rstrip("\n") if communes else " []"),
-            f"periode:\n  debut: {q(found['debut'].strip())}"
-            + (f"\n  fin: {q(found['fin'].strip())}" if found.get("fin") else ""),
-            f"structure_porteuse: {q(_single(found['structure']))}",
-            "fiches: [" + ", ".join(q(v) for v in _values(found["fiches"])) + "]",
-            "ce_qui_a_marche: [" + ", ".join(q(v) for v in _lines(found.get("marche", ""))) + "]",
-            "difficultes: [" + ", ".join(q(v) for v in _lines(found.get("difficultes", ""))) + "]",
-            "adaptations: [" + ", ".join(q(v) for v in _lines(found.get("adaptations", ""))) + "]",
-            f"verification: {q(_values(found['verification'])[0])}",
-        ]
+            communes.append({"nom": _single(name), "insee": code.strip()})
+        periode = {"debut": found["debut"].strip()}
+        if found.get("fin"):
+            periode["fin"] = found["fin"].strip()
+        front |= {
+            "lieu": {"nom": _single(found["lieu"]), "communes": communes},
+            "periode": periode,
+            "structure_porteuse": _single(found["structure"]),
+            "fiches": _values(found["fiches"]),
+            "ce_qui_a_marche": _lines(found.get("marche", "")),
+            "difficultes": _lines(found.get("difficultes", "")),
+            "adaptations": _lines(found.get("adaptations", "")),
+            "verification": _values(found["verification"])[0],
+        }
     else:
-        duree = f"duree: {{min: {found['duree_min'].strip()}"
+        duree: dict[str, Any] = {"min": _number(found["duree_min"])}
         if found.get("duree_max"):
-            duree += f", max: {found['duree_max'].strip()}"
-        duree += f", unite: {q(_values(found['unite'])[0])}}}"
-        head += [
-            "besoins: [" + ", ".join(q(v) for v in _values(found["besoins"])) + "]",
-            "porteurs: [" + ", ".join(q(v) for v in _values(found["porteurs"])) + "]",
-            "publics: [" + ", ".join(q(v) for v in _values(found["publics"])) + "]",
-            "communes: [" + ", ".join(q(v) for v in _values(found.get("communes", ""))) + "]",
-            duree,
-            f"cout: {q(_values(found['cout'])[0])}",
-            f"difficulte: {q(_values(found['difficulte'])[0])}",
-            f"maturite: {q(_values(found['maturite'])[0])}",
-            f"compostabilite: {q(_single(found['compostabilite']))}",
-            "structures: [" + ", ".join(q(v) for v in _values(found.get("structures", ""))) + "]",
-        ]
+            duree["max"] = _number(found["duree_max"])
+        duree["unite"] = _values(found["unite"])[0]
+        front |= {
+            "besoins": _values(found["besoins"]),
+            "porteurs": _values(found["porteurs"]),
+            "publics": _values(found["publics"]),
+            "communes": _values(found.get("communes", "")),
+            "duree": duree,
+            "cout": _values(found["cout"])[0],
+            "difficulte": _values(found["difficulte"])[0],
+            "maturite": _values(found["maturite"])[0],
+            "compostabilite": _single(found["compostabilite"]),
+            "structures": _values(found.get("structures", "")),
+        }
         if kind == "methode":
-            head.append('etapes:\n  - titre: "Étapes à détailler par la relecture"')
-    head.append("sources:\n" + "".join(sources).rstrip("\n") if sources else "sources: []")
-    body = found.get("texte", "").strip()
-    return kind, "---\n" + "\n".join(head) + "\n---\n\n" + body + "\n"
+            front["etapes"] = [{"titre": "Étapes à détailler par la relecture"}]
+    front["sources"] = sources
+    return kind, cardtext.dump(front, found.get("texte", ""))
+
+
+def _number(text: str) -> int | str:
+    """A whole number as a number; anything else as typed, for the validator to explain."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and text.isascii() else text
 
 
 def convert(form: Form, body: str, docs_dir: Path, catalogue: Catalogue) -> Path:
