@@ -65,9 +65,8 @@ def test_unknown_axis(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys)
     assert code == 1
     assert out == [
-        f"docs/{E}:{line}: VOCABULAIRE axes[1] : valeur « solidarite » inconnue. Valeurs "
-        "possibles : autonomie-solidarite, resilience-alimentaire, resilience-economique, "
-        "resilience-energetique, resilience-sanitaire."
+        f"docs/{E}:{line}: REFERENCE_INCONNUE axes[1] : la fiche « solidarite » n'existe pas. "
+        "Vouliez-vous dire « autonomie-solidarite » ?"
     ]
 
 

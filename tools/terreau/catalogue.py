@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator
+import types
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from terreau import parallel, tree
 from terreau.errors import Problem, field_name, problem
 from terreau.loader import Card, load_card, load_page
-from terreau.models import Action, Axe, Methode, Outil, Parcours, Retour
+from terreau.models import Action, Axe, Objectif, Orientation, Reference
+from terreau.yamlsafe import Path as Path_
 
 
 @dataclass
@@ -39,6 +44,11 @@ class Catalogue:
         if key not in self._memo:
             self._memo[key] = make()
         return list(self._memo[key])
+
+    def placement(self, card: Card) -> Placement:
+        """Where a valid action sits: every step exists (the catalogue checked it)."""
+        assert isinstance(card.meta, Action)
+        return place(self.cards, card.meta.axe, card.meta.orientation, card.meta.objectif)
 
     def by_path(self, rel_path: str) -> Card | None:
         return self._by_path.get(rel_path)
@@ -122,97 +132,112 @@ def _display_prefix(docs_dir: Path, display_root: Path | None) -> str:
         return docs_dir.as_posix() + "/"
 
 
+def references(meta: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_, str, Reference]]:
+    """Every value of a card's front matter that names another card: (path, id, marker).
+
+    Read from the models' annotations (models.Reference), nested models and lists included,
+    so that a reference field added to a model is checked with no other change."""
+    for name, info in type(meta).model_fields.items():
+        yield from _walk(info.annotation, info.metadata, getattr(meta, name), (*path, name))
+
+
+def _walk(
+    annotation: Any, metadata: list[Any], value: Any, path: Path_
+) -> Iterator[tuple[Path_, str, Reference]]:
+    marker = next((m for m in metadata if isinstance(m, Reference)), None)
+    if marker is not None and isinstance(value, str):
+        yield path, value, marker
+        return
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        base, *extra = get_args(annotation)
+        yield from _walk(base, [*metadata, *extra], value, path)
+    elif origin is list and isinstance(value, list):
+        (item,) = get_args(annotation)
+        for i, element in enumerate(value):
+            yield from _walk(item, [], element, (*path, i))
+    elif origin in (Union, types.UnionType) and value is not None:
+        kinds = [a for a in get_args(annotation) if a is not type(None)]
+        if len(kinds) == 1:
+            yield from _walk(kinds[0], metadata, value, path)
+        elif isinstance(value, BaseModel):
+            yield from references(value, path)
+    elif isinstance(value, BaseModel):
+        yield from references(value, path)
+
+
 def _targets(card: Card) -> set[str]:
     """Every card identifier a card refers to."""
-    meta = card.meta
-    refs = set(getattr(meta, "liens", []))
-    if isinstance(meta, Methode):
-        refs.update(t for step in meta.etapes for t in step.outils)
-    if isinstance(meta, Retour):
-        refs.update(meta.fiches)
-    if isinstance(meta, Parcours):
-        refs.update(step.fiche for step in meta.etapes)
-    return refs
+    return {ref for _path, ref, _marker in references(card.meta)}
 
 
 def check_references(catalogue: Catalogue) -> list[Problem]:
     """Every reference between cards must resolve, to a card of the right kind."""
     cards = catalogue.cards
     problems: list[Problem] = []
-
-    def expect(card: Card, ref: str, path: tuple[str | int, ...], kinds: Iterable[str]) -> None:
-        target = cards.get(ref)
-        if target is None and ref in catalogue.broken:
-            return
-        line = card.line_of(*path)
-        name = field_name(path)
-        if target is None:
-            close = difflib.get_close_matches(ref, list(cards), n=1, cutoff=0.6)
-            hint = (
-                f"Vouliez-vous dire « {close[0]} » ?"
-                if close
-                else "Vérifiez l'identifiant : c'est le nom du fichier de la fiche, sans « .md »."
-            )
-            problems.append(problem(card.src, line, "REFERENCE_INCONNUE", name, ref=ref, suggestion=hint))
-        elif kinds and target.kind not in kinds:
-            problems.append(
-                problem(
-                    card.src,
-                    line,
-                    "REFERENCE_MAUVAIS_TYPE",
-                    name,
-                    ref=ref,
-                    trouve=target.kind,
-                    attendu=" ou ".join(f"« {k} »" for k in kinds),
-                )
-            )
-
-    axes = sorted(c.id for c in cards.values() if c.kind == "axe")
-    cards_of_content = ("methode", "outil", "action", "parcours", "retour")
     for card in sorted(cards.values(), key=lambda c: c.id):
-        meta = card.meta
-        for i, ref in enumerate(getattr(meta, "liens", [])):
-            expect(card, ref, ("liens", i), cards_of_content)
-        if isinstance(meta, Methode | Outil):
-            for i, ref in enumerate(meta.axes):
-                if ref not in axes:
-                    problems.append(
-                        problem(
-                            card.src,
-                            card.line_of("axes", i),
-                            "VOCABULAIRE",
-                            f"axes[{i + 1}]",
-                            valeur=ref,
-                            valeurs=", ".join(axes),
-                        )
+        for path, ref, marker in references(card.meta):
+            target = cards.get(ref)
+            if target is None and ref in catalogue.broken:
+                continue  # that card's own errors are reported: not again here
+            line = card.line_of(*path)
+            name = field_name(path)
+            if target is None:
+                candidates = [c.id for c in cards.values() if c.kind in marker.kinds]
+                close = difflib.get_close_matches(ref, candidates, n=1, cutoff=0.6)
+                if close:
+                    hint = f"Vouliez-vous dire « {close[0]} » ?"
+                elif len(candidates) <= 8:  # a short list, such as the five axes: say it
+                    hint = "Identifiants possibles : " + ", ".join(sorted(candidates)) + "."
+                else:
+                    hint = "Vérifiez l'identifiant : c'est le nom du fichier de la fiche, sans « .md »."
+                problems.append(problem(card.src, line, "REFERENCE_INCONNUE", name, ref=ref, suggestion=hint))
+            elif target.kind not in marker.kinds:
+                problems.append(
+                    problem(
+                        card.src,
+                        line,
+                        "REFERENCE_MAUVAIS_TYPE",
+                        name,
+                        ref=ref,
+                        trouve=target.kind,
+                        attendu=" ou ".join(f"« {k} »" for k in marker.kinds),
                     )
-        if isinstance(meta, Methode):
-            for i, step in enumerate(meta.etapes):
-                for j, ref in enumerate(step.outils):
-                    expect(card, ref, ("etapes", i, "outils", j), ("outil",))
-        if isinstance(meta, Retour):
-            for i, ref in enumerate(meta.fiches):
-                expect(card, ref, ("fiches", i), ("methode", "outil", "action", "parcours"))
-        if isinstance(meta, Parcours):
-            for i, ref in enumerate(s.fiche for s in meta.etapes):
-                expect(card, ref, ("etapes", i, "fiche"), cards_of_content)
-        if isinstance(meta, Action):
-            problems.extend(_check_placement(card, meta, cards, axes))
+                )
+        if isinstance(card.meta, Action):
+            problems.extend(_check_placement(card, card.meta, cards))
     return problems
 
 
-def _check_placement(card: Card, meta: Action, cards: dict[str, Card], axes: list[str]) -> list[Problem]:
-    """An action sits in the tree axe → orientation → objectif; each step must exist."""
-    axe = cards.get(meta.axe)
-    if axe is None or not isinstance(axe.meta, Axe):
-        return [
-            problem(
-                card.src, card.line_of("axe"), "VOCABULAIRE", "axe", valeur=meta.axe, valeurs=", ".join(axes)
-            )
-        ]
-    orientations = {o.id: o for o in axe.meta.orientations}
-    orientation = orientations.get(meta.orientation)
-    if orientation is None:
+@dataclass(frozen=True)
+class Placement:
+    """Where an action sits in the tree axe → orientation → objectif; None from the first
+    step that does not exist."""
+
+    axe: Axe | None
+    orientation: Orientation | None
+    objectif: Objectif | None
+
+
+def place(cards: dict[str, Card], axe: str, orientation: str, objectif: str) -> Placement:
+    """The one walk down the tree (validation, new cards, pages and exports all use it)."""
+    found = cards.get(axe)
+    if found is None or not isinstance(found.meta, Axe):
+        return Placement(None, None, None)
+    branch = next((o for o in found.meta.orientations if o.id == orientation), None)
+    if branch is None:
+        return Placement(found.meta, None, None)
+    leaf = next((o for o in branch.objectifs if o.id == objectif), None)
+    return Placement(found.meta, branch, leaf)
+
+
+def _check_placement(card: Card, meta: Action, cards: dict[str, Card]) -> list[Problem]:
+    """An action sits in the tree axe → orientation → objectif; each step must exist (the
+    axis itself is a reference, checked with the others)."""
+    where = place(cards, meta.axe, meta.orientation, meta.objectif)
+    if where.axe is None:
+        return []
+    if where.orientation is None:
         return [
             problem(
                 card.src,
@@ -220,11 +245,10 @@ def _check_placement(card: Card, meta: Action, cards: dict[str, Card], axes: lis
                 "VOCABULAIRE",
                 "orientation",
                 valeur=meta.orientation,
-                valeurs=", ".join(orientations),
+                valeurs=", ".join(o.id for o in where.axe.orientations),
             )
         ]
-    objectives = [o.id for o in orientation.objectifs]
-    if meta.objectif not in objectives:
+    if where.objectif is None:
         return [
             problem(
                 card.src,
@@ -232,7 +256,7 @@ def _check_placement(card: Card, meta: Action, cards: dict[str, Card], axes: lis
                 "VOCABULAIRE",
                 "objectif",
                 valeur=meta.objectif,
-                valeurs=", ".join(objectives),
+                valeurs=", ".join(o.id for o in where.orientation.objectifs),
             )
         ]
     return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -52,10 +53,29 @@ def _int_as_text(value: Any) -> Any:
 
 TexteLibre = Annotated[str, BeforeValidator(_int_as_text, json_schema_input_type=str | int)]
 Texte = Annotated[TexteLibre, Field(min_length=1)]
-Ref = Annotated[
+Slug = Annotated[str, Field(pattern=SLUG, description="Identifiant : minuscules, chiffres et tirets.")]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Marks a field that names another card, of one of these kinds. The catalogue checks
+    every field so marked (catalogue.references): a new reference field needs nothing else."""
+
+    kinds: tuple[str, ...]
+
+
+_REF_DESCRIPTION = "Identifiant d'une fiche : son nom de fichier sans « .md »."
+CONTENT_KINDS = ("methode", "outil", "action", "parcours", "retour")
+# A card of any kind but an axis (links, parcours steps).
+RefFiche = Annotated[str, Field(pattern=SLUG, description=_REF_DESCRIPTION), Reference(CONTENT_KINDS)]
+# What a feedback record can have used.
+RefPratique = Annotated[
     str,
-    Field(pattern=SLUG, description="Identifiant d'une fiche : son nom de fichier sans « .md »."),
+    Field(pattern=SLUG, description=_REF_DESCRIPTION),
+    Reference(("methode", "outil", "action", "parcours")),
 ]
+RefOutil = Annotated[str, Field(pattern=SLUG, description=_REF_DESCRIPTION), Reference(("outil",))]
+RefAxe = Annotated[str, Field(pattern=SLUG, description="Identifiant d'une fiche axe."), Reference(("axe",))]
 Url = Annotated[
     str,
     Field(pattern=r"^https?://[^\s<>\"']+$", description="Adresse web commençant par https://"),
@@ -122,7 +142,7 @@ class Fiche(Strict):
     sources: list[Source] = Field(
         default_factory=list, description="Documents publics sur lesquels la fiche s'appuie."
     )
-    liens: list[Ref] = Field(default_factory=list, description="Fiches liées (identifiants).")
+    liens: list[RefFiche] = Field(default_factory=list, description="Fiches liées (identifiants).")
     mots_cles: list[Texte] = Field(
         default_factory=list, description="Mots-clés supplémentaires pour la recherche."
     )
@@ -165,12 +185,12 @@ class Pratique(Fiche):
 class EtapeMethode(Strict):
     titre: Texte = Field(description="Nom de l'étape.")
     description: TexteLibre | None = Field(None, description="Ce qu'on fait pendant l'étape.")
-    outils: list[Ref] = Field(default_factory=list, description="Fiches outils utilisées à cette étape.")
+    outils: list[RefOutil] = Field(default_factory=list, description="Fiches outils utilisées à cette étape.")
 
 
 class Methode(Pratique):
     type: Literal["methode"] = Field(description="Type de fiche : « methode ».")
-    axes: list[Ref] = Field(
+    axes: list[RefAxe] = Field(
         default_factory=list, description="Axes de résilience concernés (vide si transversal)."
     )
     etapes: list[EtapeMethode] = Field(min_length=1, description="Les étapes de la méthode, dans l'ordre.")
@@ -178,7 +198,7 @@ class Methode(Pratique):
 
 class Outil(Pratique):
     type: Literal["outil"] = Field(description="Type de fiche : « outil ».")
-    axes: list[Ref] = Field(
+    axes: list[RefAxe] = Field(
         default_factory=list, description="Axes de résilience concernés (vide si transversal)."
     )
     materiel: list[Texte] = Field(default_factory=list, description="Matériel nécessaire.")
@@ -198,9 +218,10 @@ class Exemple(Strict):
 
 class Action(Pratique):
     type: Literal["action"] = Field(description="Type de fiche : « action ».")
-    axe: Ref = Field(description="Axe de résilience (identifiant de la fiche axe).")
-    orientation: Ref = Field(description="Orientation de l'axe dans laquelle l'action se range.")
-    objectif: Ref = Field(description="Objectif de l'orientation que l'action sert.")
+    axe: RefAxe = Field(description="Axe de résilience (identifiant de la fiche axe).")
+    # Checked by the catalogue's placement walk (axe → orientation → objectif).
+    orientation: Slug = Field(description="Orientation de l'axe dans laquelle l'action se range.")
+    objectif: Slug = Field(description="Objectif de l'orientation que l'action sert.")
     horizon: _vocab("horizon") = Field(  # type: ignore[valid-type]
         description="Temps qu'il faut pour voir l'action aboutir."
     )
@@ -281,7 +302,7 @@ class Retour(Fiche):
     lieu: Lieu = Field(description="Où la démarche a eu lieu.")
     periode: Periode = Field(description="Quand.")
     structure_porteuse: Texte = Field(description="Structure qui a porté la démarche.")
-    fiches: list[Ref] = Field(min_length=1, description="Fiches de Terreau utilisées.")
+    fiches: list[RefPratique] = Field(min_length=1, description="Fiches de Terreau utilisées.")
     ce_qui_a_marche: list[Texte] = Field(default_factory=list, description="Ce qui a marché.")
     difficultes: list[Texte] = Field(default_factory=list, description="Ce qui a coincé.")
     adaptations: list[Texte] = Field(
@@ -301,7 +322,7 @@ class Retour(Fiche):
 
 
 class EtapeParcours(Strict):
-    fiche: Ref = Field(description="Fiche à suivre à cette étape.")
+    fiche: RefFiche = Field(description="Fiche à suivre à cette étape.")
     quand: Texte = Field(description="Moment de l'étape (par exemple « mois 1 à 2 »).")
     pourquoi: TexteLibre | None = Field(None, description="Pourquoi cette étape vient ici.")
 
@@ -325,13 +346,13 @@ class Parcours(Fiche):
 
 
 class Objectif(Strict):
-    id: Ref = Field(description="Identifiant de l'objectif.")
+    id: Slug = Field(description="Identifiant de l'objectif.")
     titre: Texte = Field(description="Intitulé de l'objectif.")
     description: TexteLibre | None = Field(None, description="Ce que l'objectif recouvre.")
 
 
 class Orientation(Strict):
-    id: Ref = Field(description="Identifiant de l'orientation.")
+    id: Slug = Field(description="Identifiant de l'orientation.")
     titre: Texte = Field(description="Intitulé de l'orientation.")
     description: TexteLibre | None = Field(None, description="Ce que l'orientation recouvre.")
     objectifs: list[Objectif] = Field(min_length=1, description="Objectifs de l'orientation.")
