@@ -148,9 +148,9 @@ def _card_row(card: Card) -> list[Any]:
 
 def _action_row(card: Card, catalogue: Catalogue) -> list[Any]:
     m: Action = card.meta
-    axe = catalogue.cards[m.axe].meta
-    orientation = next(o for o in axe.orientations if o.id == m.orientation)
-    objectif = next(o for o in orientation.objectifs if o.id == m.objectif)
+    where = catalogue.placement(card)
+    axe, orientation, objectif = where.axe, where.orientation, where.objectif
+    assert axe and orientation and objectif, "checked by the catalogue"
     return [
         card.id,
         m.titre,

@@ -170,12 +170,11 @@ class Renderer:
                 facts.append(Fact(label, value))
 
         if isinstance(m, Action):
-            axe = self.catalogue.cards[m.axe].meta
-            orientation = next(o for o in axe.orientations if o.id == m.orientation)
-            objectif = next(o for o in orientation.objectifs if o.id == m.objectif)
-            add("Axe", axe.titre)
-            add("Orientation", orientation.titre)
-            add("Objectif", objectif.titre)
+            where = self.catalogue.placement(card)
+            assert where.axe and where.orientation and where.objectif, "checked by the catalogue"
+            add("Axe", where.axe.titre)
+            add("Orientation", where.orientation.titre)
+            add("Objectif", where.objectif.titre)
         if isinstance(m, Retour):
             add("Lieu", m.lieu.nom)
             for commune in m.lieu.communes:

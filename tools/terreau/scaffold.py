@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from terreau import atomic
-from terreau.catalogue import Catalogue
+from terreau.catalogue import Catalogue, place
 from terreau.loader import load_bytes
 from terreau.models import FOLDERS
 from terreau.search_index import fold
@@ -59,19 +59,19 @@ def check_references(request: Request, catalogue: Catalogue) -> None:
     cards = catalogue.cards
     if request.kind == "action":
         axes = [c.id for c in catalogue.of_kind("axe")]
-        if request.axe not in axes:
+        where = place(cards, request.axe or "", request.orientation or "", request.objectif or "")
+        if where.axe is None:
             raise ScaffoldError(f"axe « {request.axe} » inconnu. Axes possibles : {', '.join(axes)}.")
-        orientations = {o.id: o for o in cards[request.axe].meta.orientations}
-        if request.orientation not in orientations:
+        if where.orientation is None:
             raise ScaffoldError(
                 f"orientation « {request.orientation} » inconnue dans l'axe « {request.axe} ». "
-                f"Orientations possibles : {', '.join(orientations)}."
+                f"Orientations possibles : {', '.join(o.id for o in where.axe.orientations)}."
             )
-        objectives = [o.id for o in orientations[request.orientation].objectifs]
-        if request.objectif not in objectives:
+        if where.objectif is None:
             raise ScaffoldError(
                 f"objectif « {request.objectif} » inconnu dans l'orientation "
-                f"« {request.orientation} ». Objectifs possibles : {', '.join(objectives)}."
+                f"« {request.orientation} ». Objectifs possibles : "
+                f"{', '.join(o.id for o in where.orientation.objectifs)}."
             )
     if request.kind in ("retour", "parcours"):
         needed = 1 if request.kind == "retour" else 2
