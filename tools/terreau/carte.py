@@ -11,6 +11,7 @@ from typing import Any
 
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
+from terreau.models import Retour
 
 WIDTH, HEIGHT = 600, 560
 # Metropolitan France and Corsica, in degrees.
@@ -39,20 +40,20 @@ def project(lat: float, lon: float) -> tuple[float, float]:
 class Place:
     code: str
     nom: str
-    records: list[Card] = field(default_factory=list)
+    records: list[Card[Retour]] = field(default_factory=list)
     x: float | None = None
     y: float | None = None
 
 
-def places(catalogue: Catalogue) -> tuple[list[Place], list[Card]]:
+def places(catalogue: Catalogue) -> tuple[list[Place], list[Card[Retour]]]:
     """Every département (with the records whose communes lie there), and records without one."""
     known = departements()
     found = {code: Place(code, d["nom"]) for code, d in known.items()}
     for code, d in known.items():
         if "lat" in d:
             found[code].x, found[code].y = project(d["lat"], d["lon"])
-    unplaced = []
-    for record in catalogue.of_kind("retour"):
+    unplaced: list[Card[Retour]] = []
+    for record in catalogue.of_model(Retour):
         codes = sorted({departement_of(c.insee) for c in record.meta.lieu.communes})
         for code in codes:
             if code in found:

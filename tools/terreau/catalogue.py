@@ -7,14 +7,14 @@ import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
 from terreau import parallel, tree
 from terreau.errors import Problem, field_name, problem
-from terreau.loader import Card, load_card, load_page
-from terreau.models import Action, Axe, Objectif, Orientation, Reference
+from terreau.loader import AnyCard, Card, M, load_card, load_page
+from terreau.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
 from terreau.yamlsafe import Path as Path_
 
 
@@ -22,7 +22,7 @@ from terreau.yamlsafe import Path as Path_
 class Catalogue:
     """All valid cards by identifier, and every problem found in the tree."""
 
-    cards: dict[str, Card] = field(default_factory=dict)
+    cards: dict[str, AnyCard] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # Identifiers of card files that exist but failed validation: references to them are
     # not reported again as dangling, so one broken card yields its own errors only.
@@ -32,39 +32,48 @@ class Catalogue:
     # Every file of docs/ that may be published (cards, pages, images), as POSIX paths.
     allowed: set[str] = field(default_factory=set)
 
-    def of_kind(self, kind: str) -> list[Card]:
+    def of_model(self, model: type[M]) -> list[Card[M]]:
+        """The cards of one kind, typed by their model (``of_model(Retour)``)."""
+        return cast(list[Card[M]], self.of_kind(KIND_OF_MODEL[cast(type[CardModel], model)]))
+
+    def get(self, card_id: str, model: type[M]) -> Card[M] | None:
+        """The card of that identifier if it is of that model's kind."""
+        card = self.cards.get(card_id)
+        return cast(Card[M], card) if card is not None and isinstance(card.meta, model) else None
+
+    def of_kind(self, kind: str) -> list[AnyCard]:
         return self.memo(
             f"of_kind:{kind}",
             lambda: sorted((c for c in self.cards.values() if c.kind == kind), key=lambda c: c.id),
         )
 
-    def memo(self, key: str, make: Callable[[], list[Card]]) -> list[Card]:
+    def memo(self, key: str, make: Callable[[], list[AnyCard]]) -> list[AnyCard]:
         """A list of cards computed once per state of the catalogue (a copy: callers may
         change it); pages ask for the same lists thousands of times."""
         if key not in self._memo:
             self._memo[key] = make()
         return list(self._memo[key])
 
-    def placement(self, card: Card) -> Placement:
+    def placement(self, card: AnyCard) -> Placement:
         """Where a valid action sits: every step exists (the catalogue checked it)."""
         assert isinstance(card.meta, Action)
         return place(self.cards, card.meta.axe, card.meta.orientation, card.meta.objectif)
 
-    def by_path(self, rel_path: str) -> Card | None:
+    def by_path(self, rel_path: str) -> AnyCard | None:
         return self._by_path.get(rel_path)
 
     def __post_init__(self) -> None:
-        self._by_path: dict[str, Card] = {}
-        self._pointing: dict[str, list[Card]] | None = None
-        self._memo: dict[str, list[Card]] = {}
+        self._by_path: dict[str, AnyCard] = {}
+        self._pointing: dict[str, list[AnyCard]] | None = None
+        self._memo: dict[str, list[AnyCard]] = {}
 
-    def add(self, card: Card) -> None:
+    def add(self, card: AnyCard) -> None:
         self._memo.clear()
         self._pointing = None
         self.cards[card.id] = card
         self._by_path[card.rel_path] = card
 
-    def used_by(self, card_id: str) -> dict[str, list[Card]]:
+    def used_by(self, card_id: str) -> dict[str, list[AnyCard]]:
         """The cards that point to ``card_id``, grouped by their kind."""
         if self._pointing is None:
             # Built once: asking every card for every page would grow as the square of the size.
@@ -73,7 +82,7 @@ class Catalogue:
                 for target in sorted(_targets(other)):
                     if target != other.id:
                         self._pointing.setdefault(target, []).append(other)
-        found: dict[str, list[Card]] = {}
+        found: dict[str, list[AnyCard]] = {}
         for other in self._pointing.get(card_id, []):
             found.setdefault(other.kind, []).append(other)
         return found
@@ -119,7 +128,7 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
     return catalogue
 
 
-def _load(file: tuple[Path, str, str, Path]) -> tuple[Card | None, list[Problem]]:
+def _load(file: tuple[Path, str, str, Path]) -> tuple[AnyCard | None, list[Problem]]:
     path, rel, src, root = file
     return load_card(path, rel, src, root)
 
@@ -166,9 +175,10 @@ def _walk(
         yield from references(value, path)
 
 
-def _targets(card: Card) -> set[str]:
-    """Every card identifier a card refers to."""
-    return {ref for _path, ref, _marker in references(card.meta)}
+def _targets(card: AnyCard) -> set[str]:
+    """The cards a card points to (« qui y renvoie »); an axis page lists its actions by
+    objective instead, so references to axes are left out."""
+    return {ref for _path, ref, marker in references(card.meta) if "axe" not in marker.kinds}
 
 
 def check_references(catalogue: Catalogue) -> list[Problem]:
@@ -219,7 +229,7 @@ class Placement:
     objectif: Objectif | None
 
 
-def place(cards: dict[str, Card], axe: str, orientation: str, objectif: str) -> Placement:
+def place(cards: dict[str, AnyCard], axe: str, orientation: str, objectif: str) -> Placement:
     """The one walk down the tree (validation, new cards, pages and exports all use it)."""
     found = cards.get(axe)
     if found is None or not isinstance(found.meta, Axe):
@@ -231,7 +241,7 @@ def place(cards: dict[str, Card], axe: str, orientation: str, objectif: str) -> 
     return Placement(found.meta, branch, leaf)
 
 
-def _check_placement(card: Card, meta: Action, cards: dict[str, Card]) -> list[Problem]:
+def _check_placement(card: AnyCard, meta: Action, cards: dict[str, AnyCard]) -> list[Problem]:
     """An action sits in the tree axe → orientation → objectif; each step must exist (the
     axis itself is a reference, checked with the others)."""
     where = place(cards, meta.axe, meta.orientation, meta.objectif)

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from terreau import export, forms, scaffold, schema
 from terreau.catalogue import build
 from terreau.errors import Problem
+from terreau.models import Axe
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -286,10 +287,11 @@ def cmd_nouveau(args: argparse.Namespace) -> int:
     catalogue = build(docs)
     request = scaffold.Request(args.type, _ask("Titre de la fiche : ", args.titre) or "", args.card_id)
     if args.type == "action":
-        axes = ", ".join(c.id for c in catalogue.of_kind("axe"))
+        axes = ", ".join(c.id for c in catalogue.of_model(Axe))
         request.axe = _ask(f"Axe ({axes}) : ", args.axe)
-        if request.axe in catalogue.cards and catalogue.cards[request.axe].kind == "axe":
-            tree = catalogue.cards[request.axe].meta.orientations
+        axe = catalogue.get(request.axe or "", Axe)
+        if axe is not None:
+            tree = axe.meta.orientations
             request.orientation = _ask(f"Orientation ({', '.join(o.id for o in tree)}) : ", args.orientation)
             chosen = next((o for o in tree if o.id == request.orientation), None)
             listed = ", ".join(o.id for o in chosen.objectifs) if chosen else ""

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from terreau import export, finder, jsonld, parallel
 from terreau.catalogue import Catalogue
-from terreau.loader import Card
+from terreau.loader import AnyCard
 from terreau.render import Renderer
 
 PARTS, INDEX = "parties.bin", "parties.json"
@@ -101,7 +101,7 @@ class Writer:
         self.where = json.loads((self.folder / INDEX).read_text("utf-8"))
         self.store = (self.folder / PARTS).open("rb")
 
-    def parts(self, card: Card) -> tuple[str, str, str]:
+    def parts(self, card: AnyCard) -> tuple[str, str, str]:
         """A card's header, footer and JSON-LD (after ``wait``); asked twice per page."""
         if self.last[0] == card.id:
             return self.last[1]

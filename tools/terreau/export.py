@@ -17,7 +17,7 @@ from typing import Any
 
 from terreau import atomic, schema
 from terreau.catalogue import Catalogue
-from terreau.loader import Card
+from terreau.loader import AnyCard, Card
 from terreau.models import FOLDERS, MODELS, Action, Retour
 from terreau.vocabulary import vocabulary
 
@@ -49,7 +49,7 @@ def csv_line(cells: list[str]) -> str:
     return ",".join(quoted) + "\n"
 
 
-def record(card: Card) -> dict[str, Any]:
+def record(card: AnyCard) -> dict[str, Any]:
     """One card as plain data: identifier, kind, address, front matter and Markdown text."""
     return {
         "id": card.id,
@@ -122,7 +122,7 @@ FEEDBACK_COLUMNS = [
 ]
 
 
-def _card_row(card: Card) -> list[Any]:
+def _card_row(card: AnyCard) -> list[Any]:
     m = card.meta
     duree = getattr(m, "duree", None)
     return [
@@ -146,8 +146,8 @@ def _card_row(card: Card) -> list[Any]:
     ]
 
 
-def _action_row(card: Card, catalogue: Catalogue) -> list[Any]:
-    m: Action = card.meta
+def _action_row(card: Card[Action], catalogue: Catalogue) -> list[Any]:
+    m = card.meta
     where = catalogue.placement(card)
     axe, orientation, objectif = where.axe, where.orientation, where.objectif
     assert axe and orientation and objectif, "checked by the catalogue"
@@ -168,8 +168,8 @@ def _action_row(card: Card, catalogue: Catalogue) -> list[Any]:
     ]
 
 
-def _feedback_row(card: Card) -> list[Any]:
-    m: Retour = card.meta
+def _feedback_row(card: Card[Retour]) -> list[Any]:
+    m = card.meta
     return [
         card.id,
         m.titre,
@@ -217,12 +217,12 @@ def files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
         "actions.csv",
         _csv(
             [c[0] for c in ACTION_COLUMNS],
-            (_action_row(c, catalogue) for c in cards if c.kind == "action"),
+            (_action_row(c, catalogue) for c in catalogue.of_model(Action)),
         ),
     )
     yield (
         "retours.csv",
-        _csv([c[0] for c in FEEDBACK_COLUMNS], (_feedback_row(c) for c in cards if c.kind == "retour")),
+        _csv([c[0] for c in FEEDBACK_COLUMNS], (_feedback_row(c) for c in catalogue.of_model(Retour))),
     )
     for kind in sorted(MODELS):
         yield f"schemas/{kind}.schema.json", schema.render(kind)

@@ -16,8 +16,8 @@ from typing import Any
 
 from terreau import atomic, search_index
 from terreau.catalogue import Catalogue
-from terreau.loader import Card
-from terreau.models import Duree, Retour
+from terreau.loader import AnyCard, Card
+from terreau.models import Action, Axe, Duree, Methode, Outil, Parcours, Pratique, Retour
 from terreau.search_index import fold
 from terreau.vocabulary import vocabulary
 
@@ -55,7 +55,7 @@ FACETS = [
 ]
 
 
-def ordered(catalogue: Catalogue) -> list[Card]:
+def ordered(catalogue: Catalogue) -> list[AnyCard]:
     return catalogue.memo(
         "ordered", lambda: sorted(catalogue.cards.values(), key=lambda c: (fold(c.meta.titre).lower(), c.id))
     )
@@ -70,13 +70,13 @@ def duration_class(d: Duree) -> str:
     return "semestre" if days <= 183 else "long"
 
 
-def facet_values(card: Card, catalogue: Catalogue) -> dict[str, list[str]]:
+def facet_values(card: AnyCard, catalogue: Catalogue) -> dict[str, list[str]]:
     """The values of every facet for one card (empty where a facet does not apply)."""
     m = card.meta
-    axes = list(getattr(m, "axes", []))
-    if card.kind == "action":
+    axes = list(m.axes) if isinstance(m, Methode | Outil) else []
+    if isinstance(m, Action):
         axes = [m.axe]
-    if card.kind == "axe":
+    if isinstance(m, Axe):
         axes = [card.id]
     return {
         "type": [card.kind],
@@ -94,7 +94,7 @@ def facet_values(card: Card, catalogue: Catalogue) -> dict[str, list[str]]:
 
 def facet_choices(facet: Facet, catalogue: Catalogue) -> list[tuple[str, str]]:
     if facet.id == "axes":
-        return [(c.id, c.meta.titre) for c in catalogue.of_kind("axe")]
+        return [(c.id, c.meta.titre) for c in catalogue.of_model(Axe)]
     return [(t.id, t.libelle) for t in vocabulary(facet.vocabulary).terms.values()]
 
 
@@ -102,7 +102,7 @@ def facet_choices(facet: Facet, catalogue: Catalogue) -> list[tuple[str, str]]:
 class Evidence:
     """What field feedback says about a card: how often, how recently, how small a commune."""
 
-    retours: list[Card] = field(default_factory=list)
+    retours: list[Card[Retour]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -126,7 +126,7 @@ class Evidence:
 
 def evidence(catalogue: Catalogue) -> dict[str, Evidence]:
     found: dict[str, Evidence] = {cid: Evidence() for cid in catalogue.cards}
-    for card in catalogue.of_kind("retour"):
+    for card in catalogue.of_model(Retour):
         meta: Retour = card.meta
         for ref in meta.fiches:
             if ref in found:
@@ -134,7 +134,7 @@ def evidence(catalogue: Catalogue) -> dict[str, Evidence]:
     return found
 
 
-def facet_table(cards: list[Card], catalogue: Catalogue) -> dict[str, Any]:
+def facet_table(cards: list[AnyCard], catalogue: Catalogue) -> dict[str, Any]:
     """The facets as columns of bit masks: bit i set when the card has the facet's i-th value."""
     facets = []
     for facet in FACETS:
@@ -157,23 +157,22 @@ def facet_table(cards: list[Card], catalogue: Catalogue) -> dict[str, Any]:
         "retours": [proof[c.id].count for c in cards],
         # For « Par où commencer ? »: each card's main need (listed first), and the parcours.
         "besoin1": [
-            needs.index(c.meta.besoins[0]) if getattr(c.meta, "besoins", None) else -1 for c in cards
+            needs.index(c.meta.besoins[0]) if isinstance(c.meta, Pratique | Parcours) else -1 for c in cards
         ],
         "parcours": [
-            [position[p.id], [position[s.fiche] for s in p.meta.etapes]]
-            for p in catalogue.of_kind("parcours")
+            [position[p.id], [position[s.fiche] for s in p.meta.etapes]] for p in catalogue.of_model(Parcours)
         ],
     }
 
 
-def chunks(cards: list[Card]) -> list[list[list[str]]]:
+def chunks(cards: list[AnyCard]) -> list[list[list[str]]]:
     """Title, address, kind and summary of the cards, CHUNK at a time, in position order."""
     kind = vocabulary("type")
     rows = [[c.meta.titre, c.url, kind.label(c.kind), c.meta.resume, c.kind] for c in cards]
     return [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
 
 
-def labels(card: Card) -> list[str]:
+def labels(card: AnyCard) -> list[str]:
     """Facet labels indexed as words: « élus » finds the cards elected officials carry."""
     meta = card.meta
     words = [vocabulary("type").label(card.kind)]
@@ -182,7 +181,7 @@ def labels(card: Card) -> list[str]:
     return words
 
 
-def search_data(catalogue: Catalogue) -> tuple[list[Card], list[str], Iterator[str]]:
+def search_data(catalogue: Catalogue) -> tuple[list[AnyCard], list[str], Iterator[str]]:
     """The cards in position order, and the index cut into shards (first terms, JSON texts)."""
     cards = ordered(catalogue)
     starts, shards = search_index.build_shards(cards, labels, SHARD_BYTES)
@@ -235,13 +234,13 @@ class Question:
 
 @dataclass
 class Suggestion:
-    card: Card
+    card: AnyCard
     score: int
     reasons: list[str]
 
 
 def _score(
-    card: Card, q: Question, values: dict[str, list[str]], proofs: int, routes: list[str]
+    card: AnyCard, q: Question, values: dict[str, list[str]], proofs: int, routes: list[str]
 ) -> Suggestion | None:
     """Score one card for a question (assets/terreau.js scores the same way)."""
     if q.besoin not in values["besoins"]:
@@ -292,7 +291,7 @@ def suggest(catalogue: Catalogue, q: Question, limit: int = 3) -> tuple[list[Sug
     sizes = list(vocabulary("taille_commune").terms)
     fitting = [
         p
-        for p in catalogue.of_kind("parcours")
+        for p in catalogue.of_model(Parcours)
         if q.besoin in p.meta.besoins and (not q.taille or q.taille in p.meta.communes)
     ]
     cards = ordered(catalogue)
@@ -310,7 +309,7 @@ def suggest(catalogue: Catalogue, q: Question, limit: int = 3) -> tuple[list[Sug
         found = _score(card, q, values, proof[card.id].count, steps_of.get(card.id, []))
         if found is None:
             continue
-        if card.kind == "parcours":
+        if isinstance(card.meta, Parcours):
             # At equal score, the parcours meant for the smallest communes comes first.
             largest = max((sizes.index(s) for s in card.meta.communes), default=len(sizes))
             found.score = found.score * 10 - largest

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from terreau.loader import Card
-from terreau.models import Methode
+from terreau.loader import AnyCard
+from terreau.models import Fiche, Methode
 
 LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 
 
-def describe(card: Card, site_url: str) -> dict[str, Any]:
+def describe(card: AnyCard, site_url: str) -> dict[str, Any]:
     m = card.meta
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -31,19 +31,19 @@ def describe(card: Card, site_url: str) -> dict[str, Any]:
         data["author"] = people or structures
     if people and structures:
         data["contributor"] = structures
-    if getattr(m, "relu_le", None):
+    if isinstance(m, Fiche) and m.relu_le is not None:
         data["dateModified"] = m.relu_le.isoformat()
     if isinstance(m, Methode):
         data["step"] = [
             {"@type": "HowToStep", "position": i, "name": s.titre, "text": s.description or s.titre}
             for i, s in enumerate(m.etapes, start=1)
         ]
-    if getattr(m, "mots_cles", None):
+    if isinstance(m, Fiche) and m.mots_cles:
         data["keywords"] = ", ".join(m.mots_cles)
     return data
 
 
-def script_body(card: Card, site_url: str) -> str:
+def script_body(card: AnyCard, site_url: str) -> str:
     """The JSON text for a <script type="application/ld+json"> element, safe to inline."""
     text = json.dumps(describe(card, site_url), ensure_ascii=False, sort_keys=True)
     return text.replace("</", "<\\/")

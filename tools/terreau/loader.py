@@ -6,28 +6,31 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
 from terreau import content_checks, hygiene, tree, yamlsafe
 from terreau.errors import Problem, field_name, problem
-from terreau.models import FOLDERS, KIND_OF_FOLDER, MODELS, Strict, is_slug
+from terreau.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, Strict, is_slug
 
 MAX_BYTES = 256 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
 _END_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 
-@dataclass
-class Card:
+M = TypeVar("M", bound=CardModel, covariant=True)
+
+
+@dataclass(frozen=True)
+class Card(Generic[M]):
     """A card that passed validation: its identity, typed front matter and Markdown body."""
 
     id: str
     kind: str
     rel_path: str  # POSIX path relative to docs/, e.g. "methodes/enquete-collective.md"
     src: str  # path as shown to contributors, e.g. "docs/methodes/enquete-collective.md"
-    meta: Any  # one of the models in terreau.models
+    meta: M  # one of the models in terreau.models
     body: str
     body_line: int  # 1-based line of the body's first line in the file
     lines: dict[yamlsafe.Path, int]
@@ -40,6 +43,9 @@ class Card:
     def line_of(self, *path: str | int) -> int:
         parsed = yamlsafe.Parsed(None, self.lines)
         return parsed.line_of(tuple(path), 1)
+
+
+AnyCard = Card[CardModel]  # a card of any kind: narrow with isinstance(card.meta, Model)
 
 
 def kind_of(rel_path: str) -> str | None:
@@ -91,7 +97,7 @@ def _read(path: Path, root: Path | None, src: str) -> tuple[bytes | None, list[P
 
 def load_card(
     path: Path, rel_path: str, src: str, root: Path | None = None
-) -> tuple[Card | None, list[Problem]]:
+) -> tuple[AnyCard | None, list[Problem]]:
     """Read and validate one card file. Never raises on bad content."""
     data, problems = _read(path, root, src)
     if data is None:
@@ -114,7 +120,7 @@ def load_page(path: Path, root: Path, src: str) -> tuple[str | None, list[Proble
     return (None, problems) if problems else (text, [])
 
 
-def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[Card | None, list[Problem]]:
+def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, list[Problem]]:
     """Validate one card's content, as if it were the file ``rel_path`` under docs/."""
     if len(data) > MAX_BYTES:
         return None, [problem(src, 1, "FICHIER_TROP_GROS", taille=len(data), limite=MAX_BYTES)]

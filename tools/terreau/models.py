@@ -367,7 +367,9 @@ class Axe(Strict):
     )
 
 
-MODELS: dict[str, type[Strict]] = {
+# What a card's front matter is, once validated: one model per kind.
+CardModel = Methode | Outil | Action | Retour | Parcours | Axe
+MODELS: dict[str, type[CardModel]] = {
     "methode": Methode,
     "outil": Outil,
     "action": Action,
@@ -375,6 +377,8 @@ MODELS: dict[str, type[Strict]] = {
     "parcours": Parcours,
     "axe": Axe,
 }
+
+KIND_OF_MODEL: dict[type[CardModel], str] = {model: kind for kind, model in MODELS.items()}
 
 # The folder (under docs/) where each kind of card lives; its URL prefix too.
 FOLDERS: dict[str, str] = {

@@ -35,6 +35,7 @@ from terreau import (
 )
 from terreau.catalogue import Catalogue, build
 from terreau.forge import Forge
+from terreau.models import Parcours
 from terreau.render import Renderer, environment
 
 if TYPE_CHECKING:
@@ -254,7 +255,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             doc = self.renderer.printable(card.meta.titre, [(card.meta.titre, html)])
             folder = posixpath.dirname(card.url)
             jobs.append(pdf.Job(target, doc, f"{address}{folder}/"))
-        for route in self.catalogue.of_kind("parcours"):
+        for route in self.catalogue.of_model(Parcours):
             steps = [self.catalogue.cards[s.fiche] for s in route.meta.etapes]
             parts = [(c.meta.titre, self.printables[c.id]) for c in steps if c.id in self.printables]
             doc = self.renderer.printable(route.meta.titre, parts, subtitle=route.meta.resume, booklet=True)

@@ -10,7 +10,7 @@ from typing import Any
 from terreau import scaffold
 from terreau.catalogue import Catalogue
 from terreau.errors import CATALOGUE
-from terreau.models import INSEE, PERIODE, SLUG
+from terreau.models import INSEE, PERIODE, SLUG, Axe
 from terreau.schema import schema_of
 from terreau.vocabulary import vocabularies, vocabulary
 
@@ -109,7 +109,7 @@ def _example(kind: str, catalogue: Catalogue) -> str:
     if kind == "axe":
         return ""
     request = scaffold.Request(kind, "Exemple de titre")
-    axes = catalogue.of_kind("axe")
+    axes = catalogue.of_model(Axe)
     if kind == "action" and axes:
         orientation = axes[0].meta.orientations[0]
         request.axe, request.orientation = axes[0].id, orientation.id

@@ -19,8 +19,20 @@ import jinja2
 from terreau import attribution, carte, finder, qr
 from terreau.catalogue import Catalogue
 from terreau.forge import Forge
-from terreau.loader import Card
-from terreau.models import Action, Axe, Duree, Methode, Parcours, Periode, Retour, TailleGroupe
+from terreau.loader import AnyCard
+from terreau.models import (
+    Action,
+    Axe,
+    Duree,
+    Fiche,
+    Methode,
+    Outil,
+    Parcours,
+    Periode,
+    Pratique,
+    Retour,
+    TailleGroupe,
+)
 from terreau.vocabulary import vocabulary
 
 
@@ -130,7 +142,7 @@ class Renderer:
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
 
-    def print_links(self, card: Card) -> list[dict[str, str]]:
+    def print_links(self, card: AnyCard) -> list[dict[str, str]]:
         """The addresses printed at the foot of a card, each with its QR code."""
         links = []
         if self.site_url:
@@ -160,7 +172,7 @@ class Renderer:
 
     # -- view models -----------------------------------------------------------------------
 
-    def facts(self, card: Card) -> list[Fact]:
+    def facts(self, card: AnyCard) -> list[Fact]:
         """The metadata a mayor reads first, as label/value pairs."""
         m = card.meta
         facts: list[Fact] = []
@@ -193,7 +205,7 @@ class Renderer:
             add("Qui porte", labels("porteurs", m.porteurs))
         if hasattr(m, "publics"):
             add("Public", labels("publics", m.publics))
-        if getattr(m, "taille_groupe", None):
+        if isinstance(m, Pratique) and m.taille_groupe is not None:
             add("Taille du groupe", group_size(m.taille_groupe))
         if hasattr(m, "duree"):
             add("Durée", duration(m.duree))
@@ -206,13 +218,13 @@ class Renderer:
         if isinstance(m, Action):
             add("Horizon", labels("horizon", [m.horizon]))
             add("Compétence nécessaire", m.competence)
-        if getattr(m, "communes", None) and not isinstance(m, Retour):
+        if isinstance(m, Pratique | Parcours) and m.communes:
             add("Communes", labels("taille_commune", m.communes))
-        if getattr(m, "axes", None):
+        if isinstance(m, Methode | Outil) and m.axes:
             add("Axes", ", ".join(self.catalogue.cards[a].meta.titre for a in m.axes))
         return facts
 
-    def evidence(self, card: Card) -> dict[str, Any] | None:
+    def evidence(self, card: AnyCard) -> dict[str, Any] | None:
         """What field feedback says about a card, for its badge; None for records and axes."""
         if card.kind in ("retour", "axe"):
             return None
@@ -229,9 +241,9 @@ class Renderer:
             self._proofs = finder.evidence(self.catalogue)
         return self._proofs
 
-    def kit_href(self, card: Card) -> str | None:
+    def kit_href(self, card: AnyCard) -> str | None:
         """For a parcours: its steps as a kit to print from the browser."""
-        if card.kind != "parcours":
+        if not isinstance(card.meta, Parcours):
             return None
         ids = ",".join(s.fiche for s in card.meta.etapes)
         query = urlencode({"fiches": ids, "titre": card.meta.titre})
@@ -248,7 +260,7 @@ class Renderer:
             cards=[{"titre": t, "html": h} for t, h in parts],
         )
 
-    def to_review(self, card: Card) -> bool:
+    def to_review(self, card: AnyCard) -> bool:
         """Not reviewed since the configured date (or never): shown « à relire »."""
         if self.review_before is None or card.kind == "axe":
             return False
@@ -264,7 +276,7 @@ class Renderer:
             links["modifier"] = self.forge.edit(src_path)
         return links
 
-    def credits(self, card: Card) -> dict[str, Any]:
+    def credits(self, card: AnyCard) -> dict[str, Any]:
         """Who wrote the card (Git history, .mailmap, co-authors) and how to cite it."""
         story = self.history.of(self.docs_prefix + card.rel_path)
         authors = list(dict.fromkeys([*getattr(card.meta, "auteurs", []), *story.contributors]))
@@ -280,7 +292,7 @@ class Renderer:
             "shallow": self.history.shallow,
         }
 
-    def header(self, card: Card) -> str:
+    def header(self, card: AnyCard) -> str:
         return self.env.get_template("fiche_entete.html").render(
             to_review=self.to_review(card),
             forge=self.forge_links(card.rel_path),
@@ -294,7 +306,7 @@ class Renderer:
             evidence=self.evidence(card),
         )
 
-    def feedback(self, card: Card) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def feedback(self, card: AnyCard) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The records that used a card, and the average of their self-evaluation grids."""
         records = self._evidence().get(card.id, finder.Evidence()).retours
         views = []
@@ -318,7 +330,7 @@ class Renderer:
                 average.append({"libelle": term.libelle, "note": f"{mean:.1f}".replace(".", ",")})
         return views, average
 
-    def footer(self, card: Card) -> str:
+    def footer(self, card: AnyCard) -> str:
         m = card.meta
         url = card.url
         steps: list[dict[str, Any]] = []
@@ -385,9 +397,9 @@ class Renderer:
             for key, term in vocabulary("grille").terms.items()
         ]
 
-    def _actions_of_axis(self, card: Card) -> dict[str, list[dict[str, str]]]:
+    def _actions_of_axis(self, card: AnyCard) -> dict[str, list[dict[str, str]]]:
         found: dict[str, list[dict[str, str]]] = {}
-        for action in self.catalogue.of_kind("action"):
+        for action in self.catalogue.of_model(Action):
             if action.meta.axe == card.id:
                 found.setdefault(action.meta.objectif, []).append(self.link(card.url, action.id))
         return found
@@ -520,7 +532,7 @@ class Renderer:
             places=[{"code": p.code, "nom": p.nom, "x": p.x, "y": p.y, "records": p.records} for p in every],
             placed=placed,
             unplaced=[self.link(page_url, r.id) for r in unplaced],
-            total=len(self.catalogue.of_kind("retour")),
+            total=len(self.catalogue.of_model(Retour)),
         )
 
     # -- maintainers and contributors ------------------------------------------------------
@@ -530,16 +542,16 @@ class Renderer:
             self.link(page_url, c.id)
             | {
                 "relu": ("relue le " + french_date(c.meta.relu_le))
-                if getattr(c.meta, "relu_le", None)
+                if isinstance(c.meta, Fiche) and c.meta.relu_le is not None
                 else "jamais relue",
             }
             for c in finder.ordered(self.catalogue)
-            if self.to_review(c)
+            if isinstance(c.meta, Fiche) and self.to_review(c)
         ]
         return self.env.get_template("a_relire.html").render(cards=cards, months=months)
 
     def contributors_page(self, page_url: str) -> str:
-        by_structure: dict[str, list[Card]] = {}
+        by_structure: dict[str, list[AnyCard]] = {}
         by_person: dict[str, int] = {}
         for card in finder.ordered(self.catalogue):
             for s in getattr(card.meta, "structures", []):

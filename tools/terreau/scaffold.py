@@ -13,7 +13,7 @@ import jinja2
 from terreau import atomic
 from terreau.catalogue import Catalogue, place
 from terreau.loader import load_bytes
-from terreau.models import FOLDERS
+from terreau.models import FOLDERS, Axe
 from terreau.search_index import fold
 from terreau.vocabulary import vocabularies
 
@@ -58,7 +58,7 @@ def check_references(request: Request, catalogue: Catalogue) -> None:
     """Refuse, in French, references the new card could not resolve."""
     cards = catalogue.cards
     if request.kind == "action":
-        axes = [c.id for c in catalogue.of_kind("axe")]
+        axes = [c.id for c in catalogue.of_model(Axe)]
         where = place(cards, request.axe or "", request.orientation or "", request.objectif or "")
         if where.axe is None:
             raise ScaffoldError(f"axe « {request.axe} » inconnu. Axes possibles : {', '.join(axes)}.")

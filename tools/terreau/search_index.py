@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from terreau.loader import Card
+from terreau.loader import AnyCard
 
 FIELDS = {"titre": 10, "mots": 4, "resume": 3, "texte": 1}
 # A generic query should reach the how-to cards before the records that mention them.
@@ -136,7 +136,7 @@ def _plain(markdown: str) -> str:
     return _MARKUP.sub(" ", markdown)
 
 
-def document(card: Card, labels: Iterable[str]) -> dict[str, list[str]]:
+def document(card: AnyCard, labels: Iterable[str]) -> dict[str, list[str]]:
     """The index terms of each field of one card."""
     meta = card.meta
     extra = [*getattr(meta, "mots_cles", []), *labels]
@@ -153,7 +153,7 @@ _K1 = 1.2
 _B = 0.75
 
 
-def build_shards(cards: list[Card], labels_of: Any, max_bytes: int) -> tuple[list[str], Iterator[str]]:
+def build_shards(cards: list[AnyCard], labels_of: Any, max_bytes: int) -> tuple[list[str], Iterator[str]]:
     """The lunr index of ``cards``, cut into shards of whole term ranges, as JSON texts.
 
     A card's reference is its position in the list (every posting repeats it: positions
