@@ -23,15 +23,6 @@ from terreau.vocabulary import vocabulary
 
 CHUNK = 20  # cards per metadata chunk: the top results of a query touch few, small files
 SHARD_BYTES = 60_000  # postings per index shard, before compression
-DAYS = {
-    "minute": 1 / 1440,
-    "heure": 1 / 24,
-    "demi-journee": 0.5,
-    "jour": 1,
-    "semaine": 7,
-    "mois": 30,
-    "an": 365,
-}
 
 
 @dataclass(frozen=True)
@@ -62,12 +53,12 @@ def ordered(catalogue: Catalogue) -> list[AnyCard]:
 
 
 def duration_class(d: Duree) -> str:
-    days = (d.max or d.min) * DAYS[d.unite]
-    if days <= 1:
-        return "journee"
-    if days <= 31:
-        return "mois"
-    return "semestre" if days <= 183 else "long"
+    """The class of the longest duration given (vocabulary classe_duree, in its order)."""
+    unit = vocabulary("unite_duree").terms[d.unite].minutes
+    assert unit is not None, "every duration unit says its length in vocabulaires.yml"
+    minutes = (d.max or d.min) * unit
+    classes = list(vocabulary("classe_duree").terms.values())
+    return next(c.id for c in classes if c.minutes_max is None or minutes <= c.minutes_max)
 
 
 def facet_values(card: AnyCard, catalogue: Catalogue) -> dict[str, list[str]]:
@@ -205,20 +196,7 @@ def write(catalogue: Catalogue, folder: Path) -> None:
 
 # --- « Par où commencer ? » ---------------------------------------------------------------
 
-NEEDS = [
-    ("mobiliser", "Mobiliser les habitants"),
-    ("comprendre", "Comprendre le territoire"),
-    ("se-projeter", "Se projeter"),
-    ("decider-ensemble", "Décider ensemble"),
-    ("agir", "Agir sur un axe"),
-    ("evaluer", "Évaluer une démarche"),
-]
-ORDER = {
-    "cout": ["nul", "faible", "moyen", "eleve"],
-    "duree": ["journee", "mois", "semestre", "long"],
-    "maturite": ["idee", "experimente", "eprouve"],
-    "difficulte": ["exigeante", "moyenne", "facile"],
-}
+NEEDS = vocabulary("besoins").questions()
 
 
 @dataclass(frozen=True)
@@ -245,13 +223,10 @@ def _score(
     """Score one card for a question (assets/terreau.js scores the same way)."""
     if q.besoin not in values["besoins"]:
         return None
-    if q.cout and values["cout"] and ORDER["cout"].index(values["cout"][0]) > ORDER["cout"].index(q.cout):
+    cost, length = vocabulary("cout"), vocabulary("classe_duree")
+    if q.cout and values["cout"] and cost.rank(values["cout"][0]) > cost.rank(q.cout):
         return None
-    if (
-        q.duree
-        and values["duree"]
-        and (ORDER["duree"].index(values["duree"][0]) > ORDER["duree"].index(q.duree))
-    ):
+    if q.duree and values["duree"] and length.rank(values["duree"][0]) > length.rank(q.duree):
         return None
     reasons = [f"répond au besoin « {vocabulary('besoins').label(q.besoin)} »"]
     # Contributors list a card's main need first.
@@ -265,11 +240,11 @@ def _score(
         reasons.append(f"peut être portée par : {vocabulary('porteurs').label(q.porteur).lower()}")
     if values["cout"]:
         # To start, the cheaper and simpler the better.
-        score += 2 * (3 - ORDER["cout"].index(values["cout"][0]))
-        reasons.append(vocabulary("cout").label(values["cout"][0]).lower())
+        score += 2 * (3 - cost.rank(values["cout"][0]))
+        reasons.append(cost.label(values["cout"][0]).lower())
     if values["difficulte"]:
-        score += ORDER["difficulte"].index(values["difficulte"][0])
-    maturity = ORDER["maturite"].index(values["maturite"][0]) if values["maturite"] else 0
+        score += 2 - vocabulary("difficulte").rank(values["difficulte"][0])  # the easier the better
+    maturity = vocabulary("maturite").rank(values["maturite"][0]) if values["maturite"] else 0
     score += maturity
     if maturity == 2:
         reasons.append("éprouvée sur le terrain")

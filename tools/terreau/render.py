@@ -443,12 +443,7 @@ class Renderer:
             {
                 "name": "porteur",
                 "legend": "Qui porte la démarche ?",
-                "choices": [
-                    ("", "Peu importe"),
-                    ("elus", "Les élus"),
-                    ("association", "Une association"),
-                    ("collectif-habitants", "Un collectif d'habitants"),
-                ],
+                "choices": [("", "Peu importe"), *vocabulary("porteurs").questions()],
             },
             {
                 "name": "duree",
@@ -458,12 +453,7 @@ class Renderer:
             {
                 "name": "cout",
                 "legend": "Quel budget pouvez-vous y consacrer ?",
-                "choices": [
-                    ("", "Peu importe"),
-                    ("nul", "Aucun"),
-                    ("faible", "Moins de 1 000 €"),
-                    ("moyen", "Jusqu'à 10 000 €"),
-                ],
+                "choices": [("", "Peu importe"), *vocabulary("cout").questions()],
             },
         ]
         needs = [

@@ -15,6 +15,10 @@ class Term:
     libelle: str
     description: str
     pluriel: str
+    # Optional data some vocabularies carry (see the head of vocabulaires.yml).
+    question: str | None = None  # offered on « Par où commencer ? » with this wording
+    minutes: int | None = None  # a duration unit's length
+    minutes_max: int | None = None  # a duration class's upper bound (None: no bound)
 
     def count(self, n: int) -> str:
         """The label agreed with a number: « 1 jour », « 3 jours »."""
@@ -31,6 +35,14 @@ class Vocabulary:
         term = self.terms.get(term_id)
         return term.libelle if term else term_id
 
+    def rank(self, term_id: str) -> int:
+        """A value's place in the vocabulary's order (cheapest, shortest, least tried first)."""
+        return list(self.terms).index(term_id)
+
+    def questions(self) -> list[tuple[str, str]]:
+        """The values « Par où commencer ? » offers, with their wording there."""
+        return [(t.id, t.question) for t in self.terms.values() if t.question]
+
 
 @cache
 def vocabularies() -> dict[str, Vocabulary]:
@@ -42,7 +54,15 @@ def vocabularies() -> dict[str, Vocabulary]:
             name,
             spec["description"],
             {
-                tid: Term(tid, t["libelle"], t["description"], t.get("pluriel", t["libelle"]))
+                tid: Term(
+                    tid,
+                    t["libelle"],
+                    t["description"],
+                    t.get("pluriel", t["libelle"]),
+                    t.get("question"),
+                    t.get("minutes"),
+                    t.get("minutes_max"),
+                )
                 for tid, t in spec["valeurs"].items()
             },
         )
