@@ -24,22 +24,9 @@ sandbox.window.TERREAU_FACETTES.tranches.forEach((_, k) => {
   engine.addShard(k, sandbox.window.TERREAU_TRANCHES[k]);
 });
 
-const table = sandbox.window.TERREAU_FACETTES;
-for (let k = 0; k * table.morceau < table.n; k++) run(path.join(dataDir, `fiches-${k}.js`));
-const card = (pos) => sandbox.window.TERREAU_FICHES[Math.floor(pos / table.morceau)][pos % table.morceau];
-const id = (pos) => path.basename(card(pos)[1], ".html");
-const text = (reason) => (typeof reason === "string" ? reason : `étape du parcours « ${card(reason.parcours)[0]} »`);
-const adviser = sandbox.window.TerreauConseil(table);
 
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 process.stdout.write(JSON.stringify({
   resultats: input.requetes.map((q) => engine.search(q)),
   racines: input.mots.map((w) => engine.analyse(w).join(" ")),
-  conseils: (input.conseils || []).map((q) => {
-    const s = adviser.suggest(q);
-    return {
-      cartes: s.cartes.map((c) => [id(c.pos), c.raisons.map(text)]),
-      parcours: s.parcours && [id(s.parcours.pos), s.parcours.raisons.map(text)],
-    };
-  }),
 }));

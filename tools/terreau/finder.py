@@ -17,7 +17,7 @@ from typing import Any
 from terreau import atomic, search_index
 from terreau.catalogue import Catalogue
 from terreau.loader import AnyCard, Card
-from terreau.models import Action, Axe, Duree, Methode, Outil, Parcours, Pratique, Retour
+from terreau.models import Action, Axe, Duree, Methode, Outil, Parcours, Retour
 from terreau.search_index import fold
 from terreau.vocabulary import vocabulary
 
@@ -139,20 +139,11 @@ def facet_table(cards: list[AnyCard], catalogue: Catalogue) -> dict[str, Any]:
             codes.append(mask)
         facets.append({"id": facet.id, "libelle": facet.label, "valeurs": choices, "codes": codes})
     proof = evidence(catalogue)
-    position = {c.id: i for i, c in enumerate(cards)}
-    needs = list(vocabulary("besoins").terms)
     return {
         "n": len(cards),
         "morceau": CHUNK,
         "facettes": facets,
         "retours": [proof[c.id].count for c in cards],
-        # For « Par où commencer ? »: each card's main need (listed first), and the parcours.
-        "besoin1": [
-            needs.index(c.meta.besoins[0]) if isinstance(c.meta, Pratique | Parcours) else -1 for c in cards
-        ],
-        "parcours": [
-            [position[p.id], [position[s.fiche] for s in p.meta.etapes]] for p in catalogue.of_model(Parcours)
-        ],
     }
 
 
@@ -192,6 +183,10 @@ def write(catalogue: Catalogue, folder: Path) -> None:
         )
     for k, chunk in enumerate(chunks(cards)):
         atomic.write_text(folder / f"fiches-{k}.js", search_index.script("TERREAU_FICHES", chunk, key=k))
+    for need, table in advice_tables(catalogue).items():
+        atomic.write_text(
+            folder / f"conseils-{need}.js", search_index.script("TERREAU_CONSEILS", table, key=need)
+        )
 
 
 # --- « Par où commencer ? » ---------------------------------------------------------------
@@ -215,29 +210,28 @@ class Suggestion:
     card: AnyCard
     score: int
     reasons: list[str]
+    cout: list[str] = field(default_factory=list)  # the card's cost and duration class, to filter
+    duree: list[str] = field(default_factory=list)
 
 
 def _score(
-    card: AnyCard, q: Question, values: dict[str, list[str]], proofs: int, routes: list[str]
-) -> Suggestion | None:
-    """Score one card for a question (assets/terreau.js scores the same way)."""
-    if q.besoin not in values["besoins"]:
+    card: AnyCard, need: str, taille: str | None, porteur: str | None, values: dict[str, list[str]],
+    proofs: int, routes: list[str],
+) -> Suggestion | None:  # fmt: skip
+    """Score one card for a need, a size and a carrier (cost and time only filter: _fits)."""
+    if need not in values["besoins"]:
         return None
-    cost, length = vocabulary("cout"), vocabulary("classe_duree")
-    if q.cout and values["cout"] and cost.rank(values["cout"][0]) > cost.rank(q.cout):
-        return None
-    if q.duree and values["duree"] and length.rank(values["duree"][0]) > length.rank(q.duree):
-        return None
-    reasons = [f"répond au besoin « {vocabulary('besoins').label(q.besoin)} »"]
+    cost = vocabulary("cout")
+    reasons = [f"répond au besoin « {vocabulary('besoins').label(need)} »"]
     # Contributors list a card's main need first.
-    score = 12 if values["besoins"][0] == q.besoin else 10
-    if q.taille and q.taille in values["communes"]:
+    score = 12 if values["besoins"][0] == need else 10
+    if taille and taille in values["communes"]:
         # A card meant for a few sizes of commune fits better than one meant for all.
         score += 3 + (2 if len(values["communes"]) <= 2 else 0)
-        reasons.append(f"convient aux communes « {vocabulary('taille_commune').label(q.taille)} »")
-    if q.porteur and q.porteur in values["porteurs"]:
+        reasons.append(f"convient aux communes « {vocabulary('taille_commune').label(taille)} »")
+    if porteur and porteur in values["porteurs"]:
         score += 3
-        reasons.append(f"peut être portée par : {vocabulary('porteurs').label(q.porteur).lower()}")
+        reasons.append(f"peut être portée par : {vocabulary('porteurs').label(porteur).lower()}")
     if values["cout"]:
         # To start, the cheaper and simpler the better.
         score += 2 * (3 - cost.rank(values["cout"][0]))
@@ -257,31 +251,58 @@ def _score(
         reasons.append("étape du parcours « " + routes[0] + " »")
     if card.kind == "methode":
         score += 2
-    return Suggestion(card, score, reasons)
+    return Suggestion(card, score, reasons, values["cout"][:1], values["duree"][:1])
 
 
-def suggest(catalogue: Catalogue, q: Question, limit: int = 3) -> tuple[list[Suggestion], Suggestion | None]:
-    """A few cards (methods first) and one parcours for a question, each with its reasons."""
-    proof = evidence(catalogue)
+def _fits(s: Suggestion, q: Question) -> bool:
+    """Within the budget and the time the visitor has (« peu importe »: anything)."""
+    cost, length = vocabulary("cout"), vocabulary("classe_duree")
+    if q.cout and s.cout and cost.rank(s.cout[0]) > cost.rank(q.cout):
+        return False
+    return not (q.duree and s.duree and length.rank(s.duree[0]) > length.rank(q.duree))
+
+
+@dataclass
+class _Context:
+    """What every question asks of the catalogue, computed once."""
+
+    cards: list[AnyCard]
+    values: dict[str, dict[str, list[str]]]
+    proofs: dict[str, int]
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> _Context:
+        cards = [c for c in ordered(catalogue) if c.kind in ("methode", "outil", "parcours")]
+        proof = evidence(catalogue)
+        return cls(
+            cards, {c.id: facet_values(c, catalogue) for c in cards}, {c.id: proof[c.id].count for c in cards}
+        )
+
+
+def _ranked(
+    context: _Context, catalogue: Catalogue, need: str, taille: str | None, porteur: str | None
+) -> tuple[list[Suggestion], list[Suggestion]]:
+    """Cards (methods and tools) and parcours for a need, size and carrier, best first,
+    before the budget and time filters."""
     sizes = list(vocabulary("taille_commune").terms)
-    fitting = [
-        p
-        for p in catalogue.of_model(Parcours)
-        if q.besoin in p.meta.besoins and (not q.taille or q.taille in p.meta.communes)
-    ]
-    cards = ordered(catalogue)
-    position = {c.id: i for i, c in enumerate(cards)}
     steps_of: dict[str, list[str]] = {}
-    for p in sorted(fitting, key=lambda p: position[p.id]):
-        for step in p.meta.etapes:
-            steps_of.setdefault(step.fiche, []).append(p.meta.titre)
+    for p in context.cards:
+        route = p.meta
+        if isinstance(route, Parcours) and need in route.besoins and (not taille or taille in route.communes):
+            for step in route.etapes:
+                steps_of.setdefault(step.fiche, []).append(route.titre)
     scored: list[Suggestion] = []
     routes: list[Suggestion] = []
-    for card in cards:
-        if card.kind not in ("methode", "outil", "parcours"):
-            continue
-        values = facet_values(card, catalogue)
-        found = _score(card, q, values, proof[card.id].count, steps_of.get(card.id, []))
+    for card in context.cards:
+        found = _score(
+            card,
+            need,
+            taille,
+            porteur,
+            context.values[card.id],
+            context.proofs[card.id],
+            steps_of.get(card.id, []),
+        )
         if found is None:
             continue
         if isinstance(card.meta, Parcours):
@@ -293,4 +314,53 @@ def suggest(catalogue: Catalogue, q: Question, limit: int = 3) -> tuple[list[Sug
             scored.append(found)
     scored.sort(key=lambda s: -s.score)  # stable: ties stay in alphabetical order
     routes.sort(key=lambda s: -s.score)
-    return scored[:limit], (routes[0] if routes else None)
+    return scored, routes
+
+
+def _choose(
+    ranked: tuple[list[Suggestion], list[Suggestion]], q: Question, limit: int
+) -> tuple[list[Suggestion], Suggestion | None]:
+    scored, routes = ranked
+    cards = [s for s in scored if _fits(s, q)][:limit]
+    route = next((s for s in routes if _fits(s, q)), None)
+    return cards, route
+
+
+def suggest(catalogue: Catalogue, q: Question, limit: int = 3) -> tuple[list[Suggestion], Suggestion | None]:
+    """A few cards (methods first) and one parcours for a question, each with its reasons."""
+    context = _Context.of(catalogue)
+    return _choose(_ranked(context, catalogue, q.besoin, q.taille, q.porteur), q, limit)
+
+
+def advice_tables(catalogue: Catalogue, limit: int = 3) -> dict[str, dict[str, Any]]:
+    """Every answer « Par où commencer ? » can give, worked out here so that the browser only
+    looks it up (no copy of the scoring in JavaScript). For each need: the reasons' texts
+    once, and for each key « taille|porteur|durée|coût » ("" for « peu importe ») the cards
+    and the parcours, as [position, [reason numbers]]."""
+    context = _Context.of(catalogue)
+    position = {c.id: i for i, c in enumerate(ordered(catalogue))}
+    sizes = ["", *vocabulary("taille_commune").terms]
+    carriers = ["", *(v for v, _ in vocabulary("porteurs").questions())]
+    lengths = ["", *vocabulary("classe_duree").terms]
+    costs = ["", *(v for v, _ in vocabulary("cout").questions())]
+    tables: dict[str, dict[str, Any]] = {}
+    for need, _label in NEEDS:
+        reasons: dict[str, int] = {}
+
+        def row(s: Suggestion, reasons: dict[str, int] = reasons) -> list[Any]:
+            return [position[s.card.id], [reasons.setdefault(r, len(reasons)) for r in s.reasons]]
+
+        answers: dict[str, Any] = {}
+        for taille in sizes:
+            for porteur in carriers:
+                ranked = _ranked(context, catalogue, need, taille or None, porteur or None)
+                for duree in lengths:
+                    for cout in costs:
+                        q = Question(need, taille or None, porteur or None, duree or None, cout or None)
+                        cards, route = _choose(ranked, q, limit)
+                        answers[f"{taille}|{porteur}|{duree}|{cout}"] = [
+                            [row(s) for s in cards],
+                            row(route) if route else None,
+                        ]
+        tables[need] = {"raisons": list(reasons), "reponses": answers}
+    return tables

@@ -255,8 +255,9 @@ var terreauCharger = (function () {
     });
 })();
 
-/* « Par où commencer ? » on the home page: suggestions follow the answers (TerreauConseil
- * in moteur.js scores exactly like terreau/finder.py). */
+/* « Par où commencer ? » on the home page: suggestions follow the answers. Every answer was
+ * worked out at build time by terreau/finder.py (advice_tables): the page only looks it up,
+ * in the small file of the need chosen (conseils-<besoin>.js). */
 (function () {
   "use strict";
 
@@ -266,7 +267,6 @@ var terreauCharger = (function () {
   var load = terreauCharger;
   var data = base + "assets/terreau/recherche/";
   var out = document.getElementById("terreau-conseils");
-  var adviser = null;
   var table = null;
 
   function answer(name) {
@@ -294,29 +294,36 @@ var terreauCharger = (function () {
     a.href = base + c[1];
     li.appendChild(a);
     li.appendChild(element("p", null, c[3]));
-    var why = s.raisons.map(function (r) {
-      return typeof r === "string" ? r : "étape du parcours « " + card(r.parcours)[0] + " »";
-    });
-    li.appendChild(element("p", "terreau-raisons", "Pourquoi : " + why.join(", ") + "."));
+    li.appendChild(element("p", "terreau-raisons", "Pourquoi : " + s.raisons.join(", ") + "."));
     return li;
+  }
+
+  /* The suggestions for the answers given: {cartes: [{pos, raisons}], parcours}. */
+  function lookup(q, advice) {
+    var key = [q.taille, q.porteur, q.duree, q.cout].map(function (v) { return v || ""; }).join("|");
+    var found = advice.reponses[key] || [[], null];
+    var view = function (row) {
+      return { pos: row[0], raisons: row[1].map(function (i) { return advice.raisons[i]; }) };
+    };
+    return { cartes: found[0].map(view), parcours: found[1] ? view(found[1]) : null };
   }
 
   function show() {
     var q = { besoin: answer("besoin"), taille: answer("taille"), porteur: answer("porteur"),
       duree: answer("duree"), cout: answer("cout") };
-    if (!q.besoin) { out.textContent = ""; return; }
-    var advice = adviser.suggest(q);
-    var positions = advice.cartes.map(function (s) { return s.pos; });
-    if (advice.parcours) positions.push(advice.parcours.pos);
-    advice.cartes.concat(advice.parcours ? [advice.parcours] : []).forEach(function (s) {
-      s.raisons.forEach(function (r) { if (typeof r !== "string") positions.push(r.parcours); });
-    });
-    var chunks = [];
-    positions.forEach(function (p) {
-      var k = Math.floor(p / table.morceau);
-      if (chunks.indexOf(k) < 0) chunks.push(k);
-    });
-    Promise.all(chunks.map(function (k) { return load(data + "fiches-" + k + ".js"); })).then(function () {
+    if (!q.besoin || !/^[a-z-]+$/.test(q.besoin)) { out.textContent = ""; return; }
+    load(data + "conseils-" + q.besoin + ".js").then(function () {
+      var advice = lookup(q, window.TERREAU_CONSEILS[q.besoin]);
+      var positions = advice.cartes.map(function (s) { return s.pos; });
+      if (advice.parcours) positions.push(advice.parcours.pos);
+      var chunks = [];
+      positions.forEach(function (p) {
+        var k = Math.floor(p / table.morceau);
+        if (chunks.indexOf(k) < 0) chunks.push(k);
+      });
+      return Promise.all(chunks.map(function (k) { return load(data + "fiches-" + k + ".js"); }))
+        .then(function () { return advice; });
+    }).then(function (advice) {
       out.textContent = "";
       if (!advice.cartes.length) {
         out.appendChild(element("p", null, "Aucune fiche ne correspond à toutes vos réponses : essayez « Peu importe » pour l'une d'elles."));
@@ -345,9 +352,8 @@ var terreauCharger = (function () {
   }
 
   document.documentElement.classList.add("terreau-js");
-  Promise.all([load(data + "facettes.js"), load(base + "assets/terreau/moteur.js")]).then(function () {
+  load(data + "facettes.js").then(function () {
     table = window.TERREAU_FACETTES;
-    adviser = window.TerreauConseil(table);
     form.setAttribute("data-pret", "oui");
     form.addEventListener("change", show);
     show();
