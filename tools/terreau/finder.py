@@ -18,6 +18,7 @@ from terreau import search_index
 from terreau.catalogue import Catalogue
 from terreau.loader import Card
 from terreau.models import Duree, Retour
+from terreau.pages import NEEDS as NEEDS
 from terreau.search_index import fold
 from terreau.vocabulary import vocabulary
 
@@ -206,14 +207,6 @@ def write(catalogue: Catalogue, folder: Path) -> None:
 
 # --- « Par où commencer ? » ---------------------------------------------------------------
 
-NEEDS = [
-    ("mobiliser", "Mobiliser les habitants"),
-    ("comprendre", "Comprendre le territoire"),
-    ("se-projeter", "Se projeter"),
-    ("decider-ensemble", "Décider ensemble"),
-    ("agir", "Agir sur un axe"),
-    ("evaluer", "Évaluer une démarche"),
-]
 ORDER = {
     "cout": ["nul", "faible", "moyen", "eleve"],
     "duree": ["journee", "mois", "semestre", "long"],
