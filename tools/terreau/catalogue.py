@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from terreau import parallel
+from terreau import links, parallel
 from terreau.errors import Problem, field_name, problem
 from terreau.loader import Card, kind_of, load_card
 from terreau.models import Action, Axe, Methode, Outil, Parcours, Retour
@@ -94,6 +94,9 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
             continue
         catalogue.add(card)
     catalogue.problems.extend(check_references(catalogue))
+    # Links between pages (cards and the site's own pages), as `mkdocs build --strict` sees them.
+    bodies = {c.rel_path: (c.body, c.body_line) for c in catalogue.cards.values()}
+    catalogue.problems.extend(links.check(docs_dir, shown, bodies))
     catalogue.problems.sort()
     return catalogue
 
