@@ -11,7 +11,7 @@ from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
-from terreau import parallel, tree
+from terreau import links, parallel, tree
 from terreau.errors import Problem, field_name, problem
 from terreau.loader import AnyCard, Card, M, load_card, load_page
 from terreau.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
@@ -124,6 +124,10 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
             continue
         catalogue.add(card)
     catalogue.problems.extend(check_references(catalogue))
+    # Links between pages (cards and the site's own pages), as `mkdocs build --strict` sees them.
+    bodies = {c.rel_path: (c.body, c.body_line) for c in catalogue.cards.values()}
+    bodies |= {rel: (text, 1) for rel, text in catalogue.pages.items()}
+    catalogue.problems.extend(links.check(docs_dir, shown, bodies, allowed=catalogue.allowed))
     catalogue.problems.sort()
     return catalogue
 

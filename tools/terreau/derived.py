@@ -23,11 +23,11 @@ from typing import Any, BinaryIO
 from terreau import export, finder, jsonld, parallel
 from terreau.catalogue import Catalogue
 from terreau.loader import AnyCard
+from terreau.pages import DATA
 from terreau.render import Renderer
 
 PARTS, INDEX = "parties.bin", "parties.json"
 SEARCH = "assets/terreau/recherche"
-DATA = "donnees"
 
 
 def write(catalogue: Catalogue, site: Path) -> list[str]:

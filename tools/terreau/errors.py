@@ -274,6 +274,24 @@ CATALOGUE: dict[str, Code] = {
             "de leur type (docs/methodes/…), ont un en-tête.",
             "En-tête dans une page",
         ),
+        Code(
+            "LIEN_CASSE",
+            "le lien « {cible} » mène à une page ou un fichier qui n'existe pas",
+            "{suggestion}",
+            "Lien cassé",
+        ),
+        Code(
+            "LIEN_ANCRE",
+            "la section « #{ancre} » n'existe pas dans « {page} »",
+            "{suggestion}",
+            "Section introuvable",
+        ),
+        Code(
+            "LIEN_ABSOLU",
+            "le lien « {cible} » commence par « / », ce que la construction du site refuse",
+            "Écrivez le chemin depuis cette page : « {relatif} ».",
+            "Lien absolu",
+        ),
     ]
 }
 

@@ -18,6 +18,7 @@ from terreau import atomic, search_index
 from terreau.catalogue import Catalogue
 from terreau.loader import AnyCard, Card
 from terreau.models import Action, Axe, Duree, Methode, Outil, Parcours, Retour
+from terreau.pages import NEEDS as NEEDS
 from terreau.search_index import fold
 from terreau.vocabulary import vocabulary
 
@@ -190,8 +191,6 @@ def write(catalogue: Catalogue, folder: Path) -> None:
 
 
 # --- « Par où commencer ? » ---------------------------------------------------------------
-
-NEEDS = vocabulary("besoins").questions()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from terreau import (
     finder,
     hosting,
     output,
+    pages,
     reference,
     sanitize,
     search_index,
@@ -36,6 +37,7 @@ from terreau import (
 from terreau.catalogue import Catalogue, build
 from terreau.forge import Forge
 from terreau.models import Parcours
+from terreau.pages import KIT, LISTINGS, REFERENCE, TO_REVIEW
 from terreau.render import Renderer, environment
 
 if TYPE_CHECKING:
@@ -44,23 +46,9 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 ASSETS = "assets/terreau"
-# Listing pages generated for each kind when docs/ does not provide its own index.md.
-LISTINGS = {
-    "methode": ("methodes/index.md", "Méthodes"),
-    "outil": ("outils/index.md", "Fiches outils"),
-    "action": ("actions/index.md", "Fiches actions"),
-    "retour": ("retours/index.md", "Retours d'expérience"),
-    "parcours": ("parcours/index.md", "Parcours"),
-    "axe": ("axes/index.md", "Les cinq axes de la résilience"),
-}
-
-
-REFERENCE = ("contribuer/reference.md", "Référence des fiches")
 # Where a card's header and footer go in its page (the sanitizer removes comments from cards).
 # The header holds the card's <h1>: its mark says so, or mkdocs-material would add another.
 HEADER, FOOTER = "<!--terreau-entete <h1>-->", "<!--terreau-pied-->"
-TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
-KIT = ("kit.md", "Imprimer un kit de fiches")
 HOSTING = "contribuer/heberger.md"  # written in docs/; the server lines come from hosting.py
 
 
@@ -152,8 +140,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
                 files.append(File.generated(config, f"{ASSETS}/lunr/{name}", content=content))
             else:
                 files.append(File.generated(config, f"{ASSETS}/lunr/{name}", abs_src_path=str(path)))
-        needs = [(f"trouver/{need}.md", f"{label} : par où commencer ?") for need, label in finder.NEEDS]
-        for uri, title in [*LISTINGS.values(), REFERENCE, TO_REVIEW, KIT, *needs]:
+        for uri, title in pages.GENERATED.items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=f"# {title}\n"))
         # Exports and search data are written into the site while pages render (see

@@ -1,0 +1,45 @@
+"""The pages and files Terreau's MkDocs plugin adds to a site when docs/ does not have them.
+
+A plain table, without MkDocs: the plugin generates these pages, and the link checker
+(links.py) counts them as existing, so the two agree by construction.
+"""
+
+from __future__ import annotations
+
+from terreau.vocabulary import vocabulary
+
+# Listing pages generated for each kind when docs/ does not provide its own index.md.
+LISTINGS = {
+    "methode": ("methodes/index.md", "Méthodes"),
+    "outil": ("outils/index.md", "Fiches outils"),
+    "action": ("actions/index.md", "Fiches actions"),
+    "retour": ("retours/index.md", "Retours d'expérience"),
+    "parcours": ("parcours/index.md", "Parcours"),
+    "axe": ("axes/index.md", "Les cinq axes de la résilience"),
+}
+REFERENCE = ("contribuer/reference.md", "Référence des fiches")
+TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
+KIT = ("kit.md", "Imprimer un kit de fiches")
+# The needs of the « Par où commencer ? » pages, trouver/<need>.md (vocabulaires.yml).
+NEEDS = vocabulary("besoins").questions()
+
+# Every generated page: path under docs/ → title. The plugin makes each one « # title ».
+GENERATED: dict[str, str] = dict(
+    [
+        *LISTINGS.values(),
+        REFERENCE,
+        TO_REVIEW,
+        KIT,
+        *((f"trouver/{need}.md", f"{label} : par où commencer ?") for need, label in NEEDS),
+    ]
+)
+
+# The folder of the data exports (export.names()), written into the site while pages render.
+DATA = "donnees"
+
+
+def data_files() -> list[str]:
+    """The export files the plugin adds to the site, by path under docs/."""
+    from terreau import export  # export needs the catalogue, which needs this module
+
+    return [f"{DATA}/{name}" for name in export.names()]
