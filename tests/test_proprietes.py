@@ -183,7 +183,7 @@ def _outputs_are_clean(card: Card) -> None:
     for chunk in finder.chunks([card]):
         for row in chunk:
             for value in row:
-                assert not ONE_LINE_REFUSED.intersection(value), repr(value)
+                assert not MULTI_LINE_REFUSED.intersection(value), repr(value)
     # The body as the page shows it: Markdown, then the sanitiser.
     md = _markdown()
     html = sanitize.clean(md.reset().convert(card.body))
