@@ -477,7 +477,7 @@ def test_build_fails_with_the_french_errors(
     with pytest.raises(Abort):
         build_site(docs, tmp_path / "site")
     log = caplog.text
-    assert "3 problème(s) dans 2 fiche(s)" in log
+    assert "3 problème(s) dans 2 fichier(s)" in log
     line = text.split("\n").index("titre: Enquête collective") + 1
     assert (
         f"docs/methodes/enquete-collective.md:{line}: CARACTERE_CONTROLE titre : caractère de contrôle "

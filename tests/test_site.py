@@ -102,7 +102,7 @@ def test_build_fails_listing_every_invalid_card(
     with pytest.raises(Abort):
         build_site(docs, tmp_path / "site")
     message = caplog.text
-    assert "2 problème(s) dans 2 fiche(s)" in message
+    assert "2 problème(s) dans 2 fichier(s)" in message
     assert "methodes/enquete-collective.md:" in message and "CHAMP_INCONNU axe" in message
     assert "outils/vide.md:1: FICHIER_VIDE" in message
 

@@ -79,7 +79,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             lines = "\n".join(p.format_text() for p in self.catalogue.problems)
             files = len({p.path for p in self.catalogue.problems})
             raise PluginError(
-                f"Terreau : {len(self.catalogue.problems)} problème(s) dans {files} fiche(s). "
+                f"Terreau : {len(self.catalogue.problems)} problème(s) dans {files} fichier(s). "
                 f"Corrigez-les (ou lancez « terreau valider ») puis relancez la construction.\n"
                 f"{lines}"
             )
