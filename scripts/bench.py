@@ -42,8 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tools"))
 from generer_corpus import generate  # noqa: E402
-from terreau import attribution, finder, search_index  # noqa: E402
-from terreau.catalogue import build  # noqa: E402
+from terreau.core import attribution  # noqa: E402
+from terreau.core.catalogue import build  # noqa: E402
+from terreau.derive import finder, search_index  # noqa: E402
 
 VENV = ROOT / ".venv/bin"
 TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv")

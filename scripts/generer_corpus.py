@@ -37,7 +37,7 @@ def axes_tree() -> list[tuple[str, str, str]]:
     import sys
 
     sys.path.insert(0, str(ROOT / "tools"))
-    from terreau.catalogue import build
+    from terreau.core.catalogue import build
 
     catalogue = build(ROOT / "docs")
     return [

@@ -18,9 +18,10 @@ from markupsafe import escape
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from terreau import output, tree
+from terreau.adapters.mkdocs.plugin import TerreauPlugin
 from terreau.cli import main
-from terreau.plugin import TerreauPlugin
+from terreau.core import tree
+from terreau.site import output
 
 SECRET = "terreau-secret-4f1c9e"
 FOLDERS = ["methodes", "outils", "actions", "retours", "parcours", "axes"]
@@ -282,7 +283,7 @@ def test_output_check_flags_links_fifos_and_unknown_files(tmp_path: Path) -> Non
 
 
 def test_hosts_that_read_headers_get_the_same_policy_as_the_pages(site: Path) -> None:
-    from terreau import hosting
+    from terreau.site import hosting
 
     headers = (site / "_headers").read_text("utf-8")
     assert f"  Content-Security-Policy: {hosting.CSP}\n" in headers

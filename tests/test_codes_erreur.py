@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 from terreau.cli import main
-from terreau.errors import CATALOGUE
-from terreau.models import MODELS
+from terreau.core.models import MODELS
+from terreau.core.problems import CATALOGUE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in (FIXTURES / "erreurs").iterdir() if p.is_dir())

@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ROOT, build_site
-from terreau import attribution, forms
-from terreau.catalogue import build
 from terreau.cli import main
-from terreau.forge import Forge
-from terreau.loader import decode, split
-from terreau.yamlsafe import read
+from terreau.contribute import forms
+from terreau.core import attribution
+from terreau.core.catalogue import build
+from terreau.core.forge import Forge
+from terreau.core.loader import decode, split
+from terreau.core.yamlsafe import read
 
 FORM_BODY = (ROOT / "tests/fixtures/formulaires/retour-github.md").read_text("utf-8")
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 from conftest import ROOT
-from terreau.catalogue import Catalogue, build
+from terreau.core.catalogue import Catalogue, build
 
 MINIMUMS = {"methode": 20, "outil": 40, "action": 60, "retour": 12, "parcours": 5, "axe": 5}
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import frictionless
 import jsonschema
 from conftest import ROOT
-from terreau import export
-from terreau.catalogue import build
 from terreau.cli import main
-from terreau.models import FOLDERS
+from terreau.core.catalogue import build
+from terreau.core.models import FOLDERS
+from terreau.derive import export
 
 
 def test_exports_validate_against_their_data_package(site: Path) -> None:

@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from terreau import archive, atomic, builddate
+from terreau.core import atomic, builddate
+from terreau.site import archive
 
 
 @pytest.mark.parametrize("where", ["pendant l'écriture", "avant le remplacement"])

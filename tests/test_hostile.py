@@ -28,8 +28,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import ROOT, _Quiet, build_site
-from terreau.catalogue import build
-from terreau.errors import CATALOGUE
+from terreau.core.catalogue import build
+from terreau.core.problems import CATALOGUE
 
 pytestmark = pytest.mark.browser
 

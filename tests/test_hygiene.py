@@ -18,10 +18,11 @@ from conftest import build_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
-from terreau import export, hygiene
-from terreau.errors import field_name
-from terreau.loader import Card, load_bytes
-from terreau.models import FOLDERS, MODELS, Methode, Strict
+from terreau.core import hygiene
+from terreau.core.loader import Card, load_bytes
+from terreau.core.models import FOLDERS, MODELS, Methode, Strict
+from terreau.core.problems import field_name
+from terreau.derive import export
 
 # --- Every string field of every model, and a complete valid card of each kind -------------
 

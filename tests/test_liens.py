@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import terreau.plugin
+import terreau.adapters.mkdocs.plugin
 import yaml
 from conftest import ROOT, build_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
-from terreau import links, pages
 from terreau.cli import main
+from terreau.core import links, pages
 
 BASE = ROOT / "tests/fixtures/base"
 M = "methodes/methode-essai.md"  # a card of the base tree
@@ -274,7 +274,7 @@ def mkdocs_pages(tree: Path) -> Any:
     from mkdocs.structure.files import File, get_files
     from mkdocs.structure.pages import Page
     from mkdocs.utils.meta import get_data
-    from terreau.catalogue import build
+    from terreau.core.catalogue import build
 
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(tree))
     files = get_files(config)

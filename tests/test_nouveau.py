@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from terreau.catalogue import build
 from terreau.cli import main
+from terreau.core.catalogue import build
 
 CASES = [
     (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from terreau import parallel
-from terreau.catalogue import build
 from terreau.cli import main
+from terreau.core import parallel
+from terreau.core.catalogue import build
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from generer_corpus import generate  # noqa: E402

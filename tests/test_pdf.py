@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site
 from pypdf import PdfReader
-from terreau import pdf
-from terreau.catalogue import build
+from terreau.core.catalogue import build
+from terreau.site import pdf
 
 
 def text(path: Path) -> str:

@@ -16,10 +16,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
-from terreau import export, finder, hygiene, sanitize, search_index
-from terreau.errors import CATALOGUE
-from terreau.loader import Card, load_bytes
-from terreau.models import FOLDERS, MODELS
+from terreau.core import hygiene
+from terreau.core.loader import Card, load_bytes
+from terreau.core.models import FOLDERS, MODELS
+from terreau.core.problems import CATALOGUE
+from terreau.derive import export, finder, search_index
+from terreau.site import sanitize
 
 KEYS = sorted({name for model in MODELS.values() for name in model.model_fields} | {"axe", "x"})
 scalars = st.one_of(

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import ROOT
-from terreau.catalogue import build
+from terreau.core.catalogue import build
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from terreau import finder, search_index
-from terreau.catalogue import build
-from terreau.plugin import _lunr_files
+from terreau.adapters.mkdocs.plugin import _lunr_files
+from terreau.core.catalogue import build
+from terreau.derive import finder, search_index
 
 # The search-quality set: a French query, and the card a person expects in the top three.
 QUERIES = [

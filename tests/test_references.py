@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import Field
-from terreau import catalogue as catalogue_module
-from terreau import loader, models
-from terreau.catalogue import build, references
+from terreau.core import catalogue as catalogue_module
+from terreau.core import loader, models
+from terreau.core.catalogue import build, references
 
 
 def test_a_new_reference_field_is_checked_with_no_other_change(

@@ -9,11 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import ROOT
-from terreau import yamlsafe
-from terreau.catalogue import card_files
-from terreau.loader import decode, split
-from terreau.models import MODELS
-from terreau.schema import render
+from terreau.core import yamlsafe
+from terreau.core.catalogue import card_files
+from terreau.core.loader import decode, split
+from terreau.core.models import MODELS
+from terreau.core.schema import render
 
 
 @pytest.mark.parametrize("kind", sorted(MODELS))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site
 from mkdocs.exceptions import Abort
-from terreau import parallel
-from terreau.catalogue import build
+from terreau.core import parallel
+from terreau.core.catalogue import build
 
 
 def card_pages(site: Path) -> dict[str, str]:

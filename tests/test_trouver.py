@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from terreau import finder
-from terreau.catalogue import Catalogue, build
+from terreau.core.catalogue import Catalogue, build
+from terreau.derive import finder
 
 pytestmark = pytest.mark.browser
 

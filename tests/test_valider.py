@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from terreau.catalogue import build
 from terreau.cli import main
+from terreau.core.catalogue import build
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from terreau import yamlsafe
-from terreau.loader import load_bytes
+from terreau.core import yamlsafe
+from terreau.core.loader import load_bytes
 
 CARD = (Path(__file__).parent / "fixtures/base/methodes/methode-essai.md").read_text("utf-8")
 

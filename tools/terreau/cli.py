@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from terreau import export, forms, scaffold, schema
-from terreau.catalogue import build
-from terreau.errors import Problem
-from terreau.models import Axe
+from terreau.contribute import forms, scaffold
+from terreau.core import schema
+from terreau.core.catalogue import build
+from terreau.core.models import Axe
+from terreau.core.problems import Problem
+from terreau.derive import export
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):

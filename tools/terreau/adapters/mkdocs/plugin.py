@@ -18,30 +18,18 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from terreau import (
-    archive,
-    atomic,
-    attribution,
-    builddate,
-    derived,
-    export,
-    finder,
-    hosting,
-    output,
-    pages,
-    reference,
-    sanitize,
-    search_index,
-    tree,
-)
-from terreau.catalogue import Catalogue, build
-from terreau.forge import Forge
-from terreau.models import Parcours
-from terreau.pages import KIT, LISTINGS, REFERENCE, TO_REVIEW
-from terreau.render import Renderer, environment
+from terreau.contribute import reference
+from terreau.core import atomic, attribution, builddate, pages, tree
+from terreau.core.catalogue import Catalogue, build
+from terreau.core.forge import Forge
+from terreau.core.models import Parcours
+from terreau.core.pages import KIT, LISTINGS, REFERENCE, TO_REVIEW
+from terreau.derive import export, finder, search_index
+from terreau.site import archive, derived, hosting, output, sanitize
+from terreau.site.render import Renderer, environment
 
 if TYPE_CHECKING:
-    from terreau import pdf
+    from terreau.site import pdf
 
 log = get_plugin_logger(__name__)
 
@@ -114,7 +102,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         self.printables: dict[str, str] = {}
         self.archive: archive.Archive | None = None
         self.written_last: str | None = None
-        theme_dir = str(resources.files("terreau").joinpath("templates/theme"))
+        theme_dir = str(resources.files("terreau.adapters.mkdocs").joinpath("theme"))
         dirs = config.theme.dirs
         # After a site's own custom_dir, before mkdocs-material's templates.
         dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
@@ -125,7 +113,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         files = self._only_allowed(files, config)
         files.append(File.generated(config, hosting.HEADERS_FILE, content=hosting.headers_file()))
-        package = resources.files("terreau")
+        package = resources.files("terreau.site")
         for name in ("terreau.css", "terreau.js", "moteur.js", "md-base.js"):
             files.append(
                 File.generated(
@@ -201,7 +189,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         site = Path(config.site_dir)
         self.derived.close()
         if self.config.pdf:
-            from terreau import pdf  # WeasyPrint takes half a second to import: only if needed
+            from terreau.site import pdf  # WeasyPrint takes half a second to import: only if needed
 
             address = config.site_url or pdf.PLACEHOLDER
             jobs = self._pdf_jobs(site, address)
@@ -233,7 +221,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             )
 
     def _pdf_jobs(self, site: Path, address: str) -> list[pdf.Job]:
-        from terreau import pdf
+        from terreau.site import pdf
 
         jobs = []
         for card_id, html in sorted(self.printables.items()):

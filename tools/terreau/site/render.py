@@ -16,11 +16,15 @@ from urllib.parse import urlencode
 
 import jinja2
 
-from terreau import attribution, carte, finder, qr
-from terreau.catalogue import Catalogue
-from terreau.forge import Forge
-from terreau.loader import AnyCard
-from terreau.models import (
+from terreau.core import attribution
+
+from terreau.derive import finder, places
+
+from terreau.site import qr
+from terreau.core.catalogue import Catalogue
+from terreau.core.forge import Forge
+from terreau.core.loader import AnyCard
+from terreau.core.models import (
     Action,
     Axe,
     Duree,
@@ -33,7 +37,7 @@ from terreau.models import (
     Retour,
     TailleGroupe,
 )
-from terreau.vocabulary import vocabulary
+from terreau.core.vocabulary import vocabulary
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override_dir is not None and override_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(override_dir)))
-    loaders.append(jinja2.PackageLoader("terreau", "templates"))
+    loaders.append(jinja2.PackageLoader("terreau.site", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -510,15 +514,15 @@ class Renderer:
 
     def map(self, page_url: str) -> str:
         """The map of field experiences, as an SVG drawn at build time, and its list."""
-        every, unplaced = carte.places(self.catalogue)
+        every, unplaced = places.places(self.catalogue)
         placed = [
             {"code": p.code, "nom": p.nom, "records": [self.link(page_url, r.id) for r in p.records]}
             for p in every
             if p.records
         ]
         return self.env.get_template("carte.html").render(
-            width=carte.WIDTH,
-            height=carte.HEIGHT,
+            width=places.WIDTH,
+            height=places.HEIGHT,
             places=[{"code": p.code, "nom": p.nom, "x": p.x, "y": p.y, "records": p.records} for p in every],
             placed=placed,
             unplaced=[self.link(page_url, r.id) for r in unplaced],

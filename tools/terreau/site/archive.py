@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from terreau import parallel
+from terreau.core import parallel
 
 NAME = "terreau-hors-ligne.zip"
 PARTIAL = f".{NAME}.tmp"  # the archive while it is written
@@ -99,7 +99,7 @@ class Archive:
         self.named: set[str] = set()
         site_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "terreau.archive", str(site_dir)], stdin=subprocess.PIPE, bufsize=0
+            [sys.executable, "-m", "terreau.site.archive", str(site_dir)], stdin=subprocess.PIPE, bufsize=0
         )
 
     def add(self, rel: str) -> None:

@@ -6,7 +6,8 @@ A plain table, without MkDocs: the plugin generates these pages, and the link ch
 
 from __future__ import annotations
 
-from terreau.vocabulary import vocabulary
+from terreau.core.models import FOLDERS, MODELS
+from terreau.core.vocabulary import vocabulary
 
 # Listing pages generated for each kind when docs/ does not provide its own index.md.
 LISTINGS = {
@@ -38,8 +39,19 @@ GENERATED: dict[str, str] = dict(
 DATA = "donnees"
 
 
+def export_names() -> list[str]:
+    """The open-data export files, by path under donnees/ (terreau.derive.export writes them)."""
+    return [
+        "fiches.json",
+        *(f"{folder}.json" for _kind, folder in sorted(FOLDERS.items())),
+        "fiches.csv",
+        "actions.csv",
+        "retours.csv",
+        *(f"schemas/{kind}.schema.json" for kind in sorted(MODELS)),
+        "datapackage.json",
+    ]
+
+
 def data_files() -> list[str]:
     """The export files the plugin adds to the site, by path under docs/."""
-    from terreau import export  # export needs the catalogue, which needs this module
-
-    return [f"{DATA}/{name}" for name in export.names()]
+    return [f"{DATA}/{name}" for name in export_names()]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from terreau.loader import AnyCard
-from terreau.models import Fiche, Methode
+from terreau.core.loader import AnyCard
+from terreau.core.models import Fiche, Methode
 
 LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 

@@ -11,11 +11,11 @@ from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
-from terreau import links, parallel, tree
-from terreau.errors import Problem, field_name, problem
-from terreau.loader import AnyCard, Card, M, load_card, load_page
-from terreau.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
-from terreau.yamlsafe import Path as Path_
+from terreau.core import links, parallel, tree
+from terreau.core.loader import AnyCard, Card, M, load_card, load_page
+from terreau.core.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
+from terreau.core.problems import Problem, field_name, problem
+from terreau.core.yamlsafe import Path as Path_
 
 
 @dataclass

@@ -28,9 +28,9 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from terreau import loader, pages, tree
-from terreau.errors import Problem, problem
-from terreau.loader import decode, kind_of, split
+from terreau.core import loader, pages, tree
+from terreau.core.loader import decode, kind_of, split
+from terreau.core.problems import Problem, problem
 
 # The site's Markdown extensions, written as in mkdocs.yml (a test checks they are equal).
 MARKDOWN_EXTENSIONS: list[str | dict[str, dict[str, Any]]] = [

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import jinja2
 
-from terreau import atomic
-from terreau.catalogue import Catalogue, place
-from terreau.loader import load_bytes
-from terreau.models import FOLDERS, Axe
-from terreau.search_index import fold
-from terreau.vocabulary import vocabularies
+from terreau.core import atomic
+from terreau.core.catalogue import Catalogue, place
+from terreau.core.loader import load_bytes
+from terreau.core.models import FOLDERS, Axe
+from terreau.core.vocabulary import vocabularies
+from terreau.derive.search_index import fold
 
 KINDS = ("methode", "outil", "action", "retour", "parcours")
 
@@ -42,7 +42,7 @@ def slugify(title: str) -> str:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("terreau", "templates"),
+        loader=jinja2.PackageLoader("terreau.contribute", "templates"),
         autoescape=False,  # YAML and Markdown, not HTML; values go through the yaml filter
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from terreau import atomic, search_index
-from terreau.catalogue import Catalogue
-from terreau.loader import AnyCard, Card
-from terreau.models import Action, Axe, Duree, Methode, Outil, Parcours, Retour
-from terreau.pages import NEEDS as NEEDS
-from terreau.search_index import fold
-from terreau.vocabulary import vocabulary
+from terreau.core import atomic
+from terreau.core.catalogue import Catalogue
+from terreau.core.loader import AnyCard, Card
+from terreau.core.models import Action, Axe, Duree, Methode, Outil, Parcours, Retour
+from terreau.core.pages import NEEDS as NEEDS
+from terreau.core.vocabulary import vocabulary
+from terreau.derive import search_index
+from terreau.derive.search_index import fold
 
 CHUNK = 20  # cards per metadata chunk: the top results of a query touch few, small files
 SHARD_BYTES = 60_000  # postings per index shard, before compression

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from terreau import yamlsafe
+from terreau.core import yamlsafe
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Vocabulary:
 @cache
 def vocabularies() -> dict[str, Vocabulary]:
     """Every vocabulary shipped with the package, read once."""
-    text = resources.files("terreau").joinpath("data/vocabulaires.yml").read_text("utf-8")
+    text = resources.files("terreau.core").joinpath("data/vocabulaires.yml").read_text("utf-8")
     raw = yamlsafe.read(text).value
     return {
         name: Vocabulary(

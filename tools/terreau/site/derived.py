@@ -20,11 +20,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from terreau import export, finder, jsonld, parallel
-from terreau.catalogue import Catalogue
-from terreau.loader import AnyCard
-from terreau.pages import DATA
-from terreau.render import Renderer
+from terreau.core import parallel
+
+from terreau.derive import export, finder, jsonld
+from terreau.core.catalogue import Catalogue
+from terreau.core.loader import AnyCard
+from terreau.core.pages import DATA
+from terreau.site.render import Renderer
 
 PARTS, INDEX = "parties.bin", "parties.json"
 SEARCH = "assets/terreau/recherche"

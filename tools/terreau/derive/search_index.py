@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from terreau.loader import AnyCard
+from terreau.core.loader import AnyCard
 
 FIELDS = {"titre": 10, "mots": 4, "resume": 3, "texte": 1}
 # A generic query should reach the how-to cards before the records that mention them.
@@ -40,7 +40,7 @@ _MARKUP = re.compile(r"[#*_>`|\[\]()]|https?://\S+|<[^>]+>")
 
 @cache
 def stop_words() -> frozenset[str]:
-    text = resources.files("terreau").joinpath("data/mots-vides.txt").read_text("utf-8")
+    text = resources.files("terreau.core").joinpath("data/mots-vides.txt").read_text("utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     return frozenset(" ".join(lines).split())
 

@@ -10,9 +10,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from terreau import content_checks, hygiene, tree, yamlsafe
-from terreau.errors import Problem, field_name, problem
-from terreau.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, Strict, is_slug
+from terreau.core import content_checks, hygiene, tree, yamlsafe
+from terreau.core.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, Strict, is_slug
+from terreau.core.problems import Problem, field_name, problem
 
 MAX_BYTES = 256 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")

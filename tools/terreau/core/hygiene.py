@@ -41,8 +41,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from terreau import yamlsafe
-from terreau.errors import Problem, field_name, problem
+from terreau.core import yamlsafe
+from terreau.core.problems import Problem, field_name, problem
 
 TAB, LF = 0x09, 0x0A
 CONTROL = frozenset([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)])

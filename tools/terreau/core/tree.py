@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from terreau.errors import Problem, problem
-from terreau.models import KIND_OF_FOLDER
+from terreau.core.models import KIND_OF_FOLDER
+from terreau.core.problems import Problem, problem
 
 IMAGES_FOLDER = "images"
 RASTER_MAX = 1024 * 1024  # a photo for a card, not a poster: rural connections are slow

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from terreau.vocabulary import vocabulary
+from terreau.core.vocabulary import vocabulary
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG)

@@ -9,9 +9,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from terreau.catalogue import Catalogue
-from terreau.loader import Card
-from terreau.models import Retour
+from terreau.core.catalogue import Catalogue
+from terreau.core.loader import Card
+from terreau.core.models import Retour
 
 WIDTH, HEIGHT = 600, 560
 # Metropolitan France and Corsica, in degrees.
@@ -20,7 +20,7 @@ WEST, EAST, SOUTH, NORTH = -5.3, 9.8, 41.2, 51.3
 
 @cache
 def departements() -> dict[str, dict[str, Any]]:
-    text = resources.files("terreau").joinpath("data/departements.json").read_text("utf-8")
+    text = resources.files("terreau.core").joinpath("data/departements.json").read_text("utf-8")
     return dict(json.loads(text)["departements"])
 
 

@@ -26,7 +26,7 @@ from weasyprint import CSS, HTML
 from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher
 
-from terreau import atomic
+from terreau.core import atomic
 
 PLACEHOLDER = "https://terreau.invalid/"  # when the site has no published address
 
@@ -63,7 +63,7 @@ class Job:
 
 
 def stylesheet() -> str:
-    return resources.files("terreau").joinpath("assets/impression.css").read_text("utf-8")
+    return resources.files("terreau.site").joinpath("assets/impression.css").read_text("utf-8")
 
 
 def _render(job: Job, site_dir: Path, site_url: str, css: str, out: Path) -> None:

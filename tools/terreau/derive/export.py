@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from terreau import atomic, schema
-from terreau.catalogue import Catalogue
-from terreau.loader import AnyCard, Card
-from terreau.models import FOLDERS, MODELS, Action, Retour
-from terreau.vocabulary import vocabulary
+from terreau.core import atomic, pages, schema
+from terreau.core.catalogue import Catalogue
+from terreau.core.loader import AnyCard, Card
+from terreau.core.models import FOLDERS, MODELS, Action, Retour
+from terreau.core.vocabulary import vocabulary
 
 LICENCE = {
     "name": "CC-BY-SA-4.0",
@@ -195,15 +195,7 @@ def _table_schema(columns: list[tuple[str, str, str]]) -> dict[str, Any]:
 
 def names() -> list[str]:
     """The export files, by path under donnees/ (known before they are written)."""
-    return [
-        "fiches.json",
-        *(f"{folder}.json" for _kind, folder in sorted(FOLDERS.items())),
-        "fiches.csv",
-        "actions.csv",
-        "retours.csv",
-        *(f"schemas/{kind}.schema.json" for kind in sorted(MODELS)),
-        "datapackage.json",
-    ]
+    return pages.export_names()
 
 
 def files(catalogue: Catalogue) -> Iterator[tuple[str, str]]:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from terreau import atomic
-from terreau.models import MODELS
-from terreau.vocabulary import vocabulary
+from terreau.core import atomic
+from terreau.core.models import MODELS
+from terreau.core.vocabulary import vocabulary
 
 
 def _tidy(node: Any) -> Any:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from terreau import yamlsafe
-from terreau.errors import Problem, field_name, problem
+from terreau.core import yamlsafe
+from terreau.core.problems import Problem, field_name, problem
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 # No look-behind here: it made the pattern ten times slower; the character before a match

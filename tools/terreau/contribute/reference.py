@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from terreau import scaffold
-from terreau.catalogue import Catalogue
-from terreau.errors import CATALOGUE
-from terreau.models import INSEE, PERIODE, SLUG, Axe
-from terreau.schema import schema_of
-from terreau.vocabulary import vocabularies, vocabulary
+from terreau.contribute import scaffold
+from terreau.core.catalogue import Catalogue
+from terreau.core.models import INSEE, PERIODE, SLUG, Axe
+from terreau.core.problems import CATALOGUE
+from terreau.core.schema import schema_of
+from terreau.core.vocabulary import vocabularies, vocabulary
 
 # Documented kinds, in the order a contributor meets them.
 KINDS = ("methode", "outil", "action", "retour", "parcours", "axe")

@@ -14,11 +14,12 @@ from typing import Any
 
 import yaml
 
-from terreau import atomic, cardtext, scaffold
-from terreau.catalogue import Catalogue
-from terreau.loader import load_bytes
-from terreau.models import FOLDERS
-from terreau.vocabulary import vocabulary
+from terreau.contribute import scaffold
+from terreau.core import atomic, cardtext
+from terreau.core.catalogue import Catalogue
+from terreau.core.loader import load_bytes
+from terreau.core.models import FOLDERS
+from terreau.core.vocabulary import vocabulary
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Adapters from Terreau's site to a site generator."""

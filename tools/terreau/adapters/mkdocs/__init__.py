@@ -1,0 +1,1 @@
+"""The MkDocs adapter: a plugin that forwards MkDocs events to terreau.site."""

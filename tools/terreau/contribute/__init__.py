@@ -1,0 +1,3 @@
+"""Ways into the commons: new cards from a template, forms and messages turned into cards,
+the contributor reference.
+"""
