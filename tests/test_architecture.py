@@ -77,14 +77,15 @@ for info in pkgutil.walk_packages(terreau.__path__, "terreau."):
 
 from terreau.core.catalogue import build
 from terreau.derive import export, finder
-from terreau.site.render import Renderer, environment
+from terreau.site.render import environment
+from terreau.site.views.cards import CardViews
 
 catalogue = build(Path(sys.argv[1]))
 assert not catalogue.problems, catalogue.problems
 out = Path(tempfile.mkdtemp())
 export.write(catalogue, out / "donnees")
 finder.write(catalogue, out / "recherche")
-renderer = Renderer(catalogue, environment(), "https://terreau.example.org/")
+renderer = CardViews(catalogue, environment(), "https://terreau.example.org/")
 card = catalogue.cards["enquete-collective"]
 assert "Enquête collective" in renderer.header(card) and renderer.footer(card)
 assert (out / "donnees/fiches.json").stat().st_size > 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import terreau.adapters.mkdocs.plugin
+import terreau.site.build
 import yaml
 from conftest import ROOT, build_site
 from hypothesis import HealthCheck, given, settings
@@ -128,14 +128,14 @@ class _Warnings(logging.Handler):
 
 def build_warnings(docs: Path, site: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The warnings of a real strict build, Terreau's link check left out."""
-    real = terreau.plugin.build
+    real = terreau.site.build.build
 
     def without_links(*args: Any, **kwargs: Any) -> Any:
         catalogue = real(*args, **kwargs)
         catalogue.problems = [p for p in catalogue.problems if not p.code.startswith("LIEN_")]
         return catalogue
 
-    monkeypatch.setattr(terreau.plugin, "build", without_links)
+    monkeypatch.setattr(terreau.site.build, "build", without_links)
     handler = _Warnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from terreau.adapters.mkdocs.plugin import _lunr_files
 from terreau.core.catalogue import build
 from terreau.derive import finder, search_index
 
@@ -119,7 +118,8 @@ def test_accents_are_folded_before_stemming() -> None:
 
 
 def node_answers(site: Path, queries: list[str], words: list[str]) -> dict[str, list]:
-    lunr = {name: site / "assets/terreau/lunr" / name for name in _lunr_files()}  # as shipped
+    names = ("lunr.js", "lunr.stemmer.support.min.js", "lunr.fr.min.js")
+    lunr = {name: site / "assets/terreau/lunr" / name for name in names}  # as shipped
     result = subprocess.run(
         [
             "node",
@@ -175,10 +175,14 @@ def test_lunr_js_and_python_analyse_every_word_of_the_corpus_alike(site: Path) -
     assert mismatches == []
 
 
-def test_lunr_js_comes_from_installed_packages() -> None:
-    files = _lunr_files()
-    assert str(files["lunr.js"]).startswith(str(resources.files("mkdocs")))
-    assert str(files["lunr.fr.min.js"]).startswith(str(resources.files("material")))
+MKDOCS_LUNR = Path(str(resources.files("mkdocs"))) / "contrib/search/templates/search/lunr.js"
+MATERIAL_LUNR = Path(str(resources.files("material"))) / "templates/assets/javascripts/lunr/min"
+
+
+def test_lunr_js_comes_from_installed_packages(site: Path) -> None:
+    """The French support is shipped as the package has it; nothing comes from a CDN."""
+    for name in ("lunr.stemmer.support.min.js", "lunr.fr.min.js"):
+        assert (site / "assets/terreau/lunr" / name).read_bytes() == (MATERIAL_LUNR / name).read_bytes()
 
 
 QUESTIONS = [
@@ -309,6 +313,6 @@ def _split(serialized: dict[str, Any], max_bytes: int) -> tuple[list[str], list[
 
 def test_lunr_js_is_shipped_without_comments_but_with_its_licence(site: Path) -> None:
     shipped = (site / "assets/terreau/lunr/lunr.js").read_text("utf-8")
-    original = _lunr_files()["lunr.js"].read_text("utf-8")
+    original = MKDOCS_LUNR.read_text("utf-8")
     assert len(shipped) < len(original) / 2
     assert shipped.startswith("/**\n * lunr - http://lunrjs.com") and "@license MIT" in shipped[:300]

@@ -19,6 +19,11 @@ LISTINGS = {
     "axe": ("axes/index.md", "Les cinq axes de la résilience"),
 }
 REFERENCE = ("contribuer/reference.md", "Référence des fiches")
+# Pages written in docs/ that the site completes with views of the catalogue.
+HOME = "index.md"
+SEARCH = "recherche.md"
+CONTRIBUTORS = "contributeurs.md"
+HOSTING = "contribuer/heberger.md"
 TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 KIT = ("kit.md", "Imprimer un kit de fiches")
 # The needs of the « Par où commencer ? » pages, trouver/<need>.md (vocabulaires.yml).

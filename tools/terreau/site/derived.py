@@ -26,7 +26,7 @@ from terreau.derive import export, finder, jsonld
 from terreau.core.catalogue import Catalogue
 from terreau.core.loader import AnyCard
 from terreau.core.pages import DATA
-from terreau.site.render import Renderer
+from terreau.site.views.cards import CardViews
 
 PARTS, INDEX = "parties.bin", "parties.json"
 SEARCH = "assets/terreau/recherche"
@@ -49,7 +49,7 @@ class Writer:
         self,
         catalogue: Catalogue,
         site: Path,
-        renderer: Renderer,
+        renderer: CardViews,
         done: Callable[[list[str]], None],
     ) -> None:
         """``done`` is told the files' paths as soon as they are written (by the child)."""

@@ -1,0 +1,287 @@
+"""One build of the site, whatever generator draws it: the steps an adapter calls, in order.
+
+The generator (MkDocs today) turns Markdown into pages inside its theme. Everything else is
+here: checking docs/ before anything is read, the pages and files the site adds, what each
+page gets around its text, the derived files made beside the pages (search data, exports,
+card parts), the printable fragments, the PDFs, the offline archive, and the last check of
+what is published. An adapter maps its generator's events onto these methods; a test runs
+them without any generator at all.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import rjsmin
+from markupsafe import escape
+
+from terreau.core import atomic, attribution, builddate, pages, tree
+from terreau.core.catalogue import Catalogue, build
+from terreau.core.forge import Forge
+from terreau.core.models import Parcours
+from terreau.derive import export, search_index
+from terreau.site import archive, derived, hosting, output, sanitize
+from terreau.site.render import environment
+from terreau.site.views.cards import CardViews
+from terreau.site.views.pages import PageViews
+
+if TYPE_CHECKING:
+    from terreau.site import pdf
+
+ASSETS = "assets/terreau"
+SCRIPTS = ("terreau.css", "terreau.js", "moteur.js", "md-base.js")
+LUNR_LANGUAGE = ("lunr.stemmer.support.min.js", "lunr.fr.min.js")
+# Where a card's header and footer go in its page (the sanitizer removes comments from cards).
+# The header holds the card's <h1>: its mark says so, or a theme may add another title.
+HEADER, FOOTER = "<!--terreau-entete <h1>-->", "<!--terreau-pied-->"
+
+
+class BuildFailure(Exception):
+    """The build must stop; the message is French and says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build needs to know, from the generator's configuration."""
+
+    docs_dir: Path
+    site_dir: Path
+    root: Path  # the project's folder (the repository), for Git and relative paths
+    site_url: str = ""
+    forge: Forge | None = None
+    pdf: bool = True
+    cache_dir: Path = Path(".cache/terreau")
+    templates_dir: Path | None = None  # a site's own templates, overriding Terreau's
+    review_months: int = 24
+
+
+class SiteBuild:
+    """Checks docs/ and prepares the views; raises BuildFailure if a file is not valid."""
+
+    def __init__(self, settings: Settings, say: Callable[[str], None]) -> None:
+        self.settings = settings
+        self.say = say
+        build_day, origin = builddate.pin(settings.root)
+        if origin == builddate.FROM_CLOCK:
+            say("Pas de dépôt Git : la date de construction sera celle du jour.")
+        self.catalogue: Catalogue = build(settings.docs_dir, display_root=settings.root)
+        if self.catalogue.problems:
+            lines = "\n".join(p.format_text() for p in self.catalogue.problems)
+            files = len({p.path for p in self.catalogue.problems})
+            raise BuildFailure(
+                f"Terreau : {len(self.catalogue.problems)} problème(s) dans {files} fichier(s). "
+                f"Corrigez-les (ou lancez « terreau valider ») puis relancez la construction.\n"
+                f"{lines}"
+            )
+        prefix = attribution.docs_prefix(settings.root, settings.docs_dir)
+        history = (
+            attribution.read(settings.root, prefix.rstrip("/"))
+            if prefix
+            else attribution.History(available=False)
+        )
+        if not history.available:
+            say("Pas d'historique Git : les fiches n'affichent pas leurs contributeurs.")
+        elif history.shallow:
+            say(
+                "ATTENTION : copie partielle du dépôt (shallow clone) : les contributeurs et les "
+                "dates affichés ne portent que sur l'historique présent. Pour tout l'historique : "
+                "git fetch --unshallow."
+            )
+        shared = {
+            "catalogue": self.catalogue,
+            "env": environment(settings.templates_dir),
+            "site_url": settings.site_url,
+            "forge": settings.forge,
+            "pdf": settings.pdf,
+            "history": history,
+            "docs_prefix": prefix or "docs/",
+            "review_before": builddate.months_before(build_day, settings.review_months),
+            "review_months": settings.review_months,
+        }
+        self.cards = CardViews(**shared)  # type: ignore[arg-type]
+        self.pages = PageViews(**shared)  # type: ignore[arg-type]
+        self.printables: dict[str, str] = {}
+        self.archive: archive.Archive | None = None
+        self.derived: derived.Writer | None = None
+        self.written_last: str | None = None
+
+    # -- what the site holds ------------------------------------------------------------------
+
+    def is_allowed(self, src_uri: str) -> bool:
+        """A file of docs/ that the checks let through (anything else is never published)."""
+        return src_uri in self.catalogue.allowed
+
+    def read_allowed(self, src_uri: str) -> bytes:
+        """An allowed file's bytes, read without following a link; BuildFailure if it changed."""
+        root = self.settings.docs_dir
+        try:
+            return tree.read_regular(root / src_uri, root, tree.RASTER_MAX)
+        except (OSError, tree.TooLarge):
+            raise BuildFailure(
+                f"Terreau : {src_uri} a changé pendant la construction ; rien n'est publié. "
+                "Relancez la construction."
+            ) from None
+
+    @staticmethod
+    def generated_pages() -> dict[str, str]:
+        """Pages the site has even if docs/ lacks them: path under docs/ → Markdown."""
+        return {uri: f"# {title}\n" for uri, title in pages.GENERATED.items()}
+
+    @staticmethod
+    def static_files() -> dict[str, Path | str]:
+        """Files the site adds as they are: path in the site → a package file, or a text."""
+        package = resources.files("terreau.site")
+        files: dict[str, Path | str] = {
+            f"{ASSETS}/{name}": Path(str(package.joinpath(f"assets/{name}"))) for name in SCRIPTS
+        }
+        files[hosting.HEADERS_FILE] = hosting.headers_file()
+        return files
+
+    @staticmethod
+    def search_engine(lunr_js: Path, lunr_languages: Path) -> dict[str, Path | str]:
+        """lunr.js and its French support, from the packages that ship them (never a CDN);
+        lunr.js without its comments (100 KB → 40 KB, licence kept)."""
+        text = lunr_js.read_text("utf-8")
+        licence = text[: text.index("*/") + 2]
+        return {
+            f"{ASSETS}/lunr/lunr.js": licence + "\n" + rjsmin.jsmin(text[len(licence) :]) + "\n",
+            **{f"{ASSETS}/lunr/{name}": lunr_languages / name for name in LUNR_LANGUAGE},
+        }
+
+    @staticmethod
+    def data_files() -> list[str]:
+        """The open-data files, written while pages render (pages link to them)."""
+        return [f"{pages.DATA}/{name}" for name in export.names()]
+
+    # -- the build ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Once the list of files is known: the offline archive and the derived files start,
+        beside the page rendering (a second core where the system allows it)."""
+        site = self.settings.site_dir
+        self.archive = archive.Archive(site)
+        self.derived = derived.Writer(self.catalogue, site, self.cards, self.archive.add_all)
+
+    def pages_ready(self) -> None:
+        """Before the generator writes pages: the derived files must be complete."""
+        assert self.derived is not None, "start() first"
+        self.derived.wait()
+
+    def source(self, src_uri: str) -> str | None:
+        """The Markdown the generator renders: a card's body (never its front matter, which a
+        generator could misread or honour), a page as checked; None for generated pages."""
+        card = self.catalogue.by_path(src_uri)
+        return card.body if card is not None else self.catalogue.pages.get(src_uri)
+
+    def title(self, src_uri: str, given: object) -> object:
+        """A page's title, escaped once (themes print titles as they are): a card's own
+        title, or the one the generator found (``given``, perhaps None)."""
+        card = self.catalogue.by_path(src_uri)
+        title = card.meta.titre if card is not None else given
+        return str(escape(title)) if isinstance(title, str) else title
+
+    def content(self, src_uri: str, html: str, page_url: str, written: bool) -> str:
+        """A page's HTML once rendered: made inert, then completed. ``written``: the page is
+        a file of docs/ (not one the site generated)."""
+        html = sanitize.clean(html)
+        if self.catalogue.by_path(src_uri) is not None:
+            # Header and footer are made beside the pages (derived.py), put in by page().
+            return HEADER + html + FOOTER
+        return self.pages.complete(src_uri, html, page_url, written)
+
+    def jsonld(self, src_uri: str) -> str | None:
+        card = self.catalogue.by_path(src_uri)
+        return self._parts(src_uri)[2] if card is not None else None
+
+    def _parts(self, src_uri: str) -> tuple[str, str, str]:
+        card = self.catalogue.by_path(src_uri)
+        assert card is not None and self.derived is not None
+        return self.derived.parts(card)
+
+    def page(self, src_uri: str, dest_uri: str, text: str, content: str) -> str:
+        """A page as it will be written (``text``; ``content``: its article alone): the card's
+        header and footer put in; its printable fragment kept for the kit page and the PDFs."""
+        assert self.archive is not None, "start() first"
+        if self.written_last is None:  # static files and theme pages are in place
+            self.archive.add_present()
+        else:
+            self.archive.add(self.written_last)  # written after the previous page() call
+        self.written_last = dest_uri
+        card = self.catalogue.by_path(src_uri)
+        if card is None:
+            return text
+        header, footer, _jsonld = self._parts(src_uri)
+        printable = content.replace(HEADER, header).replace(FOOTER, footer)
+        rel = f"{ASSETS}/impression/{card.id}.js"
+        script = search_index.script("TERREAU_IMPRESSION", printable, key=card.id)
+        atomic.write_text(self.settings.site_dir / rel, script)
+        self.archive.add(rel)
+        if self.settings.pdf:  # kept for the PDFs, made after the pages
+            self.printables[card.id] = printable
+        return text.replace(HEADER, header).replace(FOOTER, footer)
+
+    def finish(self, written: set[str]) -> None:
+        """After every page: PDFs, the check of the published files (``written``: what the
+        generator says it wrote), then the offline archive. BuildFailure if anything is off."""
+        site = self.settings.site_dir
+        assert self.derived is not None and self.archive is not None, "start() first"
+        self.derived.close()
+        expected = set(written) | {archive.NAME, archive.PARTIAL}
+        if self.settings.pdf:
+            from terreau.site import pdf  # WeasyPrint takes half a second to import: only if needed
+
+            address = self.settings.site_url or pdf.PLACEHOLDER
+            jobs = self._pdf_jobs(address)
+            rendered, reused = pdf.build(jobs, site, self.settings.cache_dir / "pdf", address)
+            self.say(f"PDF : {rendered} produit(s), {reused} repris du cache.")
+            expected |= {job.target.relative_to(site).as_posix() for job in jobs}
+        owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
+        stray = [
+            line
+            for line in output.unexpected(site, expected)
+            if not (line.endswith(": fichier inattendu") and line.startswith(owned))
+        ]
+        if stray:
+            raise BuildFailure(
+                "Terreau : le site construit contient des fichiers qu'aucune étape de la "
+                "construction n'a produits ; rien n'est publié. Reconstruisez dans un dossier "
+                "vide (sans --dirty).\n" + "\n".join(stray)
+            )
+        try:
+            self.archive.close()
+        except RuntimeError as error:
+            raise BuildFailure(str(error)) from None
+        self.archive = None
+
+    def abandon(self) -> None:
+        """The build failed: stop the helpers, drop the unfinished archive."""
+        if self.derived is not None:
+            self.derived.close()
+        if self.archive is not None:
+            self.archive.abandon()
+            self.archive = None
+
+    def _pdf_jobs(self, address: str) -> list[pdf.Job]:
+        from terreau.site import pdf
+
+        site = self.settings.site_dir
+        jobs = []
+        for card_id, html in sorted(self.printables.items()):
+            card = self.catalogue.cards[card_id]
+            target = site / Path(card.url).with_suffix(".pdf")
+            doc = self.cards.printable(card.meta.titre, [(card.meta.titre, html)])
+            folder = posixpath.dirname(card.url)
+            jobs.append(pdf.Job(target, doc, f"{address}{folder}/"))
+        for route in self.catalogue.of_model(Parcours):
+            steps = [self.catalogue.cards[s.fiche] for s in route.meta.etapes]
+            parts = [(c.meta.titre, self.printables[c.id]) for c in steps if c.id in self.printables]
+            doc = self.cards.printable(route.meta.titre, parts, subtitle=route.meta.resume, booklet=True)
+            target = site / "parcours" / f"{route.id}-livret.pdf"
+            jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
+        return jobs
+

@@ -1,0 +1,243 @@
+"""Card pages: the header (facts a mayor reads first, links, evidence) and the footer
+(steps, sources, credits, printed addresses, feedback, links), from Jinja templates."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlencode
+
+from terreau.core.loader import AnyCard
+from terreau.core.models import Action, Axe, Fiche, Methode, Outil, Parcours, Pratique, Retour
+from terreau.core.vocabulary import vocabulary
+from terreau.derive import finder
+from terreau.site import qr
+from terreau.site.render import Fact, Views, duration, french_date, group_size, labels, month, period, thousands
+
+
+class CardViews(Views):
+    """The fragments around a card's text, one card at a time."""
+
+    def print_links(self, card: AnyCard) -> list[dict[str, str]]:
+        """The addresses printed at the foot of a card, each with its QR code."""
+        links = []
+        if self.site_url:
+            address = self.site_url + card.url
+            title = "Code QR vers la fiche en ligne"
+            links.append({"label": "Cette fiche en ligne", "url": address, "qr": qr.svg(address, title)})
+        if self.forge is not None:
+            form = self.forge.form("retour")
+            title = "Code QR vers le formulaire de retour d'expérience"
+            links.append({"label": "Partager un retour d'expérience", "url": form, "qr": qr.svg(form, title)})
+        return links
+
+    def facts(self, card: AnyCard) -> list[Fact]:
+        """The metadata a mayor reads first, as label/value pairs."""
+        m = card.meta
+        facts: list[Fact] = []
+
+        def add(label: str, value: str | None) -> None:
+            if value:
+                facts.append(Fact(label, value))
+
+        if isinstance(m, Action):
+            where = self.catalogue.placement(card)
+            assert where.axe and where.orientation and where.objectif, "checked by the catalogue"
+            add("Axe", where.axe.titre)
+            add("Orientation", where.orientation.titre)
+            add("Objectif", where.objectif.titre)
+        if isinstance(m, Retour):
+            add("Lieu", m.lieu.nom)
+            for commune in m.lieu.communes:
+                pop = (
+                    f", {thousands(commune.population)} habitants ({commune.annee_population})"
+                    if commune.population is not None
+                    else ""
+                )
+                add("Commune", f"{commune.nom} (code INSEE {commune.insee}{pop})")
+            add("Période", period(m.periode))
+            add("Portée par", m.structure_porteuse)
+            add("Vérification", labels("verification", [m.verification]))
+        if hasattr(m, "besoins"):
+            add("Besoins", labels("besoins", m.besoins))
+        if hasattr(m, "porteurs"):
+            add("Qui porte", labels("porteurs", m.porteurs))
+        if hasattr(m, "publics"):
+            add("Public", labels("publics", m.publics))
+        if isinstance(m, Pratique) and m.taille_groupe is not None:
+            add("Taille du groupe", group_size(m.taille_groupe))
+        if hasattr(m, "duree"):
+            add("Durée", duration(m.duree))
+        if hasattr(m, "cout"):
+            add("Coût", labels("cout", [m.cout]))
+        if hasattr(m, "difficulte"):
+            add("Difficulté", labels("difficulte", [m.difficulte]))
+        if hasattr(m, "maturite"):
+            add("Maturité", labels("maturite", [m.maturite]))
+        if isinstance(m, Action):
+            add("Horizon", labels("horizon", [m.horizon]))
+            add("Compétence nécessaire", m.competence)
+        if isinstance(m, Pratique | Parcours) and m.communes:
+            add("Communes", labels("taille_commune", m.communes))
+        if isinstance(m, Methode | Outil) and m.axes:
+            add("Axes", ", ".join(self.catalogue.cards[a].meta.titre for a in m.axes))
+        return facts
+
+    def evidence(self, card: AnyCard) -> dict[str, Any] | None:
+        """What field feedback says about a card, for its badge; None for records and axes."""
+        if card.kind in ("retour", "axe"):
+            return None
+        proof = self._evidence().get(card.id, finder.Evidence())
+        small = proof.small_commune
+        return {
+            "count": proof.count,
+            "latest": month(proof.latest) if proof.latest else None,
+            "small": None if small is None else ("oui" if small else "non"),
+        }
+
+    def kit_href(self, card: AnyCard) -> str | None:
+        """For a parcours: its steps as a kit to print from the browser."""
+        if not isinstance(card.meta, Parcours):
+            return None
+        ids = ",".join(s.fiche for s in card.meta.etapes)
+        query = urlencode({"fiches": ids, "titre": card.meta.titre})
+        return self.relative(card.url, "kit.html") + "?" + query
+
+    def printable(
+        self, title: str, parts: list[tuple[str, str]], subtitle: str = "", booklet: bool = False
+    ) -> str:
+        """A standalone document for WeasyPrint: one card, or a booklet of (title, html)."""
+        return self.env.get_template("impression.html").render(
+            title=title,
+            subtitle=subtitle,
+            booklet=booklet,
+            cards=[{"titre": t, "html": h} for t, h in parts],
+        )
+
+    def credits(self, card: AnyCard) -> dict[str, Any]:
+        """Who wrote the card (Git history, .mailmap, co-authors) and how to cite it."""
+        story = self.history.of(self.docs_prefix + card.rel_path)
+        authors = list(dict.fromkeys([*getattr(card.meta, "auteurs", []), *story.contributors]))
+        structures = list(getattr(card.meta, "structures", []))
+        by = ", ".join(structures + [a for a in authors if a not in structures]) or "Terreau"
+        address = (self.site_url + card.url) if self.site_url else card.url
+        cite = f"« {card.meta.titre} », fiche Terreau ({by}), {address}, licence CC BY-SA 4.0."
+        return {
+            "people": story.contributors,
+            "last_change": french_date(story.last_change) if story.last_change else None,
+            "cite": cite,
+            "history": self.history.available,
+            "shallow": self.history.shallow,
+        }
+
+    def header(self, card: AnyCard) -> str:
+        return self.env.get_template("fiche_entete.html").render(
+            to_review=self.to_review(card),
+            forge=self.forge_links(card.rel_path),
+            pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
+            booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
+            kit=self.kit_href(card),
+            card=card,
+            meta=card.meta,
+            kind_label=vocabulary("type").label(card.kind),
+            facts=self.facts(card),
+            evidence=self.evidence(card),
+        )
+
+    def feedback(self, card: AnyCard) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The records that used a card, and the average of their self-evaluation grids."""
+        records = self._evidence().get(card.id, finder.Evidence()).retours
+        views = []
+        for r in sorted(records, key=lambda r: r.meta.periode.debut, reverse=True):
+            m: Retour = r.meta
+            views.append(
+                self.link(card.url, r.id)
+                | {
+                    "lieu": m.lieu.nom,
+                    "periode": period(m.periode),
+                    "structure": m.structure_porteuse,
+                    "adaptations": m.adaptations,
+                    "verification": labels("verification", [m.verification]),
+                }
+            )
+        grids = [r.meta.grille for r in records if r.meta.grille is not None]
+        average = []
+        if grids:
+            for key, term in vocabulary("grille").terms.items():
+                mean = sum(getattr(g, key) for g in grids) / len(grids)
+                average.append({"libelle": term.libelle, "note": f"{mean:.1f}".replace(".", ",")})
+        return views, average
+
+    def footer(self, card: AnyCard) -> str:
+        m = card.meta
+        url = card.url
+        steps: list[dict[str, Any]] = []
+        if isinstance(m, Methode):
+            steps = [
+                {
+                    "titre": s.titre,
+                    "description": s.description,
+                    "outils": [self.link(url, t) for t in s.outils],
+                }
+                for s in m.etapes
+            ]
+        if isinstance(m, Parcours):
+            steps = [
+                {
+                    "titre": self.link(url, s.fiche)["titre"],
+                    "description": s.pourquoi,
+                    "quand": s.quand,
+                    "fiche": self.link(url, s.fiche),
+                    "outils": [],
+                }
+                for s in m.etapes
+            ]
+        used_by = {
+            vocabulary("type").label(kind): [self.link(url, c.id) for c in cards]
+            for kind, cards in self.catalogue.used_by(card.id).items()
+        }
+        records, average = self.feedback(card)
+        return self.env.get_template("fiche_pied.html").render(
+            card=card,
+            meta=m,
+            credits=self.credits(card),
+            print_links=self.print_links(card),
+            records=records,
+            grid_average=average,
+            grid_count=sum(
+                1
+                for r in self._evidence().get(card.id, finder.Evidence()).retours
+                if r.meta.grille is not None
+            ),
+            steps=steps,
+            is_parcours=isinstance(m, Parcours),
+            retour=m if isinstance(m, Retour) else None,
+            grille=self._grid(m) if isinstance(m, Retour) else [],
+            liens=[self.link(url, i) for i in getattr(m, "liens", [])],
+            fiches=[self.link(url, i) for i in getattr(m, "fiches", [])],
+            used_by=used_by,
+            axe=m if isinstance(m, Axe) else None,
+            actions=self._actions_of_axis(card) if isinstance(m, Axe) else {},
+        )
+
+    @staticmethod
+    def _grid(meta: Retour) -> list[dict[str, Any]]:
+        """The self-evaluation grid in the vocabulary's order, with its labels."""
+        if meta.grille is None:
+            return []
+        scale = vocabulary("echelle_grille")
+        return [
+            {
+                "libelle": term.libelle,
+                "note": getattr(meta.grille, key),
+                "echelle": scale.label(str(getattr(meta.grille, key))),
+            }
+            for key, term in vocabulary("grille").terms.items()
+        ]
+
+    def _actions_of_axis(self, card: AnyCard) -> dict[str, list[dict[str, str]]]:
+        found: dict[str, list[dict[str, str]]] = {}
+        for action in self.catalogue.of_model(Action):
+            if action.meta.axe == card.id:
+                found.setdefault(action.meta.objectif, []).append(self.link(card.url, action.id))
+        return found

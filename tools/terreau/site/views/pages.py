@@ -1,0 +1,224 @@
+"""The site's own pages that show the catalogue: search, « Par où commencer ? », listings,
+map, maintainers' pages. Each is declared once in ``VIEWS``, by the page it completes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from terreau.contribute import reference
+from terreau.core import pages
+from terreau.core.loader import AnyCard
+from terreau.core.models import Fiche, Retour
+from terreau.core.vocabulary import vocabulary
+from terreau.derive import finder, places
+from terreau.site import hosting
+from terreau.site.render import Views, french_date, period
+
+
+class PageViews(Views):
+    """The HTML a page of the site gets after its own text, by the page's path under docs/."""
+
+    def finder(self) -> str:
+        """The finder's form, with every facet value and its count over the whole commons."""
+        cards = list(self.catalogue.cards.values())
+        facets = []
+        for facet in finder.FACETS:
+            counts: dict[str, int] = {}
+            for card in cards:
+                for value in finder.facet_values(card, self.catalogue)[facet.id]:
+                    counts[value] = counts.get(value, 0) + 1
+            values = [
+                {"id": v, "label": label, "count": counts.get(v, 0)}
+                for v, label in finder.facet_choices(facet, self.catalogue)
+            ]
+            facets.append(
+                {
+                    "id": facet.id,
+                    "label": facet.label,
+                    "values": values,
+                    "open": facet.id in ("type", "besoins"),
+                }
+            )
+        return self.env.get_template("recherche.html").render(facets=facets)
+
+    def depart(self, page_url: str) -> str:
+        """The home page's questions; each need also links to its own page (no JavaScript)."""
+        sizes = [(t.id, t.libelle) for t in vocabulary("taille_commune").terms.values()]
+        durations = [(t.id, t.libelle) for t in vocabulary("classe_duree").terms.values()]
+        questions = [
+            {"name": "besoin", "legend": "Que voulez-vous faire ?", "choices": finder.NEEDS},
+            {
+                "name": "taille",
+                "legend": "Combien d'habitants compte la commune ?",
+                "choices": [("", "Peu importe"), *sizes],
+            },
+            {
+                "name": "porteur",
+                "legend": "Qui porte la démarche ?",
+                "choices": [("", "Peu importe"), *vocabulary("porteurs").questions()],
+            },
+            {
+                "name": "duree",
+                "legend": "De combien de temps disposez-vous ?",
+                "choices": [("", "Peu importe"), *durations],
+            },
+            {
+                "name": "cout",
+                "legend": "Quel budget pouvez-vous y consacrer ?",
+                "choices": [("", "Peu importe"), *vocabulary("cout").questions()],
+            },
+        ]
+        needs = [
+            {"label": label, "href": self.relative(page_url, f"trouver/{need}.html")}
+            for need, label in finder.NEEDS
+        ]
+        browse = [
+            {"label": label, "href": self.relative(page_url, target)}
+            for target, label in [
+                ("recherche.html", "Rechercher une fiche, avec des filtres"),
+                ("axes/index.html", "Les cinq axes de la résilience et leurs actions"),
+                ("methodes/index.html", "Toutes les méthodes"),
+                ("outils/index.html", "Toutes les fiches outils, à imprimer"),
+                ("parcours/index.html", "Les parcours"),
+                ("retours/index.html", "Les retours d'expérience"),
+            ]
+        ]
+        return self.env.get_template("depart.html").render(
+            questions=questions,
+            needs=needs,
+            browse=browse,
+            finder_href=self.relative(page_url, "recherche.html"),
+        )
+
+    def trouver(self, need: str, page_url: str) -> str:
+        """The page of one need: suggestions with their reasons, a parcours, every card."""
+        suggestions, route = finder.suggest(self.catalogue, finder.Question(need))
+
+        def view(s: finder.Suggestion) -> dict[str, Any]:
+            return self.link(page_url, s.card.id) | {"resume": s.card.meta.resume, "reasons": s.reasons}
+
+        groups = []
+        plural = {"methode": "Méthodes", "outil": "Fiches outils", "parcours": "Parcours"}
+        for kind in ("methode", "outil", "parcours"):
+            cards = [
+                c
+                for c in finder.ordered(self.catalogue)
+                if c.kind == kind and need in getattr(c.meta, "besoins", [])
+            ]
+            if cards:
+                groups.append(
+                    {
+                        "label": plural[kind],
+                        "total": len(cards),
+                        "cards": [self.link(page_url, c.id) for c in cards[:50]],
+                    }
+                )
+        return self.env.get_template("trouver.html").render(
+            suggestions=[view(s) for s in suggestions],
+            route=view(route) if route else None,
+            groups=groups,
+            finder_href=self.relative(page_url, "recherche.html") + f"?besoins={need}",
+        )
+
+    def map(self, page_url: str) -> str:
+        """The map of field experiences, as an SVG drawn at build time, and its list."""
+        every, unplaced = places.places(self.catalogue)
+        placed = [
+            {"code": p.code, "nom": p.nom, "records": [self.link(page_url, r.id) for r in p.records]}
+            for p in every
+            if p.records
+        ]
+        return self.env.get_template("carte.html").render(
+            width=places.WIDTH,
+            height=places.HEIGHT,
+            places=[{"code": p.code, "nom": p.nom, "x": p.x, "y": p.y, "records": p.records} for p in every],
+            placed=placed,
+            unplaced=[self.link(page_url, r.id) for r in unplaced],
+            total=len(self.catalogue.of_model(Retour)),
+        )
+
+    def to_review_page(self, page_url: str) -> str:
+        cards = [
+            self.link(page_url, c.id)
+            | {
+                "relu": ("relue le " + french_date(c.meta.relu_le))
+                if isinstance(c.meta, Fiche) and c.meta.relu_le is not None
+                else "jamais relue",
+            }
+            for c in finder.ordered(self.catalogue)
+            if isinstance(c.meta, Fiche) and self.to_review(c)
+        ]
+        return self.env.get_template("a_relire.html").render(cards=cards, months=self.review_months)
+
+    def contributors_page(self, page_url: str) -> str:
+        by_structure: dict[str, list[AnyCard]] = {}
+        by_person: dict[str, int] = {}
+        for card in finder.ordered(self.catalogue):
+            for s in getattr(card.meta, "structures", []):
+                by_structure.setdefault(s, []).append(card)
+            for person in self.history.of(self.docs_prefix + card.rel_path).contributors:
+                by_person[person] = by_person.get(person, 0) + 1
+        structures = [
+            {"name": name, "count": len(cards), "cards": [self.link(page_url, c.id) for c in cards[:10]]}
+            for name, cards in sorted(by_structure.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
+        people = [
+            {"name": n, "count": k} for n, k in sorted(by_person.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        return self.env.get_template("contributeurs.html").render(structures=structures, people=people)
+
+    def listing(self, kind: str, page_url: str) -> str:
+        """Every card of one kind, by title (the feedback records' page also has the map)."""
+        cards = [self.link(page_url, c.id) | {"resume": c.meta.resume} for c in self.catalogue.of_kind(kind)]
+        cards.sort(key=lambda c: c["titre"])
+        extra = self.map(page_url) if kind == "retour" else ""
+        return extra + self.env.get_template("liste.html").render(cards=cards)
+
+    def kit(self, page_url: str) -> str:
+        return self.env.get_template("kit.html").render(finder_href=self.relative(page_url, "recherche.html"))
+
+    def hosting(self, page_url: str) -> str:
+        return self.env.get_template("heberger.html").render(
+            nginx=hosting.nginx(), apache=hosting.apache(), headers=hosting.headers_file()
+        )
+
+    def reference(self, page_url: str) -> str:
+        return self.env.get_template("reference.html").render(reference.context(self.catalogue))
+
+    def complete(self, src: str, html: str, page_url: str, written: bool) -> str:
+        """A page's HTML followed by what the site adds to it: the forge links (« Modifier
+        cette page » only for a page written in docs/), then the page's own view if it has one."""
+        links = self.forge_links(src if written else None)
+        html += self.env.get_template("liens_forge.html").render(forge=links)
+        view = view_of(src)
+        return html + view(self, page_url) if view else html
+
+
+View = Callable[[PageViews, str], str]
+
+
+def _need(need: str) -> View:
+    return lambda views, page_url: views.trouver(need, page_url)
+
+
+def _kind(kind: str) -> View:
+    return lambda views, page_url: views.listing(kind, page_url)
+
+
+# Every page that shows more than its own text, by its path under docs/: declared once.
+VIEWS: dict[str, View] = {
+    pages.SEARCH: lambda views, page_url: views.finder(),
+    pages.HOME: PageViews.depart,
+    pages.KIT[0]: PageViews.kit,
+    pages.TO_REVIEW[0]: PageViews.to_review_page,
+    pages.HOSTING: PageViews.hosting,
+    pages.CONTRIBUTORS: PageViews.contributors_page,
+    pages.REFERENCE[0]: PageViews.reference,
+    **{uri: _kind(kind) for kind, (uri, _title) in pages.LISTINGS.items()},
+    **{f"trouver/{need}.md": _need(need) for need, _label in pages.NEEDS},
+}
+
+
+def view_of(src: str) -> View | None:
+    return VIEWS.get(src)
