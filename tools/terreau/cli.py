@@ -208,6 +208,27 @@ def _parser() -> argparse.ArgumentParser:
     formulaires.add_argument(
         "--racine", default=".", metavar="DOSSIER", help="racine du dépôt (par défaut : le dossier courant)"
     )
+
+    construire = sub.add_parser(
+        "construire",
+        help="construire le site (pages, recherche, données, PDF, archive hors ligne)",
+        description="Construit le site dans un dossier, comme à la publication : vérifie les "
+        "fiches, puis écrit les pages, la recherche, les données ouvertes, les PDF et "
+        "l'archive hors ligne. Le générateur de pages (MkDocs) lit mkdocs.yml.",
+        epilog=EPILOG,
+        formatter_class=_Formatter,
+    )
+    construire.add_argument(
+        "--config",
+        default="mkdocs.yml",
+        metavar="FICHIER",
+        help="configuration du site (par défaut : mkdocs.yml)",
+    )
+    _add_docs(construire)
+    construire.add_argument(
+        "--dossier", default="site", metavar="DOSSIER", help="dossier où écrire le site (par défaut : site)"
+    )
+    construire.add_argument("--sans-pdf", action="store_true", help="ne pas produire les PDF (plus rapide)")
     return parser
 
 
@@ -372,6 +393,23 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_construire(args: argparse.Namespace) -> int:
+    """The whole site through SiteBuild and the MkDocs adapter (the only generator today)."""
+    config_file, docs = Path(args.config), _docs_dir(args)
+    if docs is None:
+        return EXIT_USAGE
+    if not config_file.is_file():
+        print(f"terreau : la configuration « {config_file} » est introuvable.", file=sys.stderr)
+        return EXIT_USAGE
+    from terreau.adapters.mkdocs import command
+
+    if not command.build(config_file, docs, Path(args.dossier), pdf=not args.sans_pdf):
+        print("terreau : la construction a échoué (voir ci-dessus).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Site construit dans {args.dossier}/.", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -388,6 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "exporter": cmd_exporter,
         "importer-formulaire": cmd_importer,
         "formulaires": cmd_formulaires,
+        "construire": cmd_construire,
     }
     if args.commande in commands:
         return commands[args.commande](args)
