@@ -186,3 +186,37 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert f"terreau {name}" in readme, name
         for action in parser._actions:
             assert action.help, (name, action.dest)
+
+
+def test_a_warning_never_blocks_and_a_card_may_silence_it_with_a_reason(
+    docs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = docs / M
+    card.write_text(card.read_text("utf-8") + "\nSalle des fêtes : 05 49 12 34 56.\n", "utf-8")
+    code, out = run(capsys)
+    assert code == 0 and len(out) == 1 and " TELEPHONE (avertissement) " in out[0]
+    assert build(docs).errors == [] and "enquete-collective" in build(docs).cards
+    text = card.read_text("utf-8").replace(
+        "\ntitre:", "\nignorer: [TELEPHONE]\nraison: Numéro public de la salle.\ntitre:", 1
+    )
+    card.write_text(text, "utf-8")
+    assert run(capsys) == (0, [])
+    # An error cannot be silenced.
+    card.write_text(text.replace("ignorer: [TELEPHONE]", "ignorer: [TELEPHONE, CHAMP_INCONNU]"), "utf-8")
+    code, out = run(capsys)
+    assert code == 1 and out[0].split(": ", 2)[1].startswith("IGNORER ignorer[2]")
+
+
+def test_a_site_with_warnings_builds_and_says_them(
+    docs: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from conftest import build_site
+
+    caplog.set_level(logging.INFO)
+    card = docs / M
+    card.write_text(card.read_text("utf-8") + "\nSalle des fêtes : 05 49 12 34 56.\n", "utf-8")
+    build_site(docs, tmp_path / "site")
+    assert (tmp_path / "site" / M.replace(".md", ".html")).exists()
+    assert "TELEPHONE (avertissement)" in caplog.text

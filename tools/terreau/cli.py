@@ -256,7 +256,7 @@ def _print_problems(problems: list[Problem], fmt: str, checked: int) -> None:
                 "description": p.format_text().split(": ", 1)[1],
                 "check_name": p.code,
                 "fingerprint": hashlib.sha1(f"{p.path}:{p.line}:{p.code}:{p.field}".encode()).hexdigest(),
-                "severity": "major",
+                "severity": "major" if p.is_error else "minor",
                 "location": {"path": p.path, "lines": {"begin": p.line}},
             }
             for p in problems
@@ -268,13 +268,16 @@ def _print_problems(problems: list[Problem], fmt: str, checked: int) -> None:
         if fmt == "github":
             # Annotation values must not contain raw newlines; % and , are escaped per spec.
             msg = p.format_text().split(": ", 1)[1].replace("%", "%25").replace("\n", "%0A")
-            print(f"::error file={p.path},line={p.line},title={p.code}::{msg}")
+            level = "error" if p.is_error else "warning"
+            print(f"::{level} file={p.path},line={p.line},title={p.code}::{msg}")
         else:
             print(p.format_text())
     if fmt == "texte":
         if problems:
             files = len({p.path for p in problems})
-            print(f"\n{len(problems)} problème(s) dans {files} fichier(s).", file=sys.stderr)
+            warnings = sum(1 for p in problems if not p.is_error)
+            some = f", dont {warnings} avertissement(s) qui ne bloquent pas" if warnings else ""
+            print(f"\n{len(problems)} problème(s) dans {files} fichier(s){some}.", file=sys.stderr)
         else:
             print(f"{checked} fiche(s) vérifiée(s) : aucun problème.", file=sys.stderr)
 
@@ -290,7 +293,7 @@ def cmd_valider(args: argparse.Namespace) -> int:
     catalogue = build(docs)
     problems = _selected(catalogue.problems, args.chemins)
     _print_problems(problems, args.format, len(catalogue.cards))
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK
 
 
 def _ask(question: str, current: str | None) -> str | None:

@@ -383,6 +383,7 @@ def convert(form: Form, body: str, docs_dir: Path, catalogue: Catalogue) -> Path
     rel = f"{FOLDERS[kind]}/{card_id}.md"
     path = docs_dir / rel
     _, problems = load_bytes(text.encode("utf-8"), rel, f"{docs_dir.name}/{rel}")
+    problems = [p for p in problems if p.is_error]
     # Line numbers of a card the submitter never saw would not help: say the field instead.
     messages = [f"Champ « {p.field or 'en-tête'} » : {p.message}. {p.hint}" for p in problems]
     for field_name in ("fiches",):

@@ -117,7 +117,7 @@ def create(docs_dir: Path, request: Request, catalogue: Catalogue, today: dt.dat
         raise ScaffoldError(f"le fichier {path} existe déjà : il n'a pas été modifié.")
     text = render(request, today)
     _, problems = load_bytes(text.encode("utf-8"), rel, str(path))
-    if problems:  # a template bug, never the contributor's fault
+    if any(p.is_error for p in problems):  # a template bug, never the contributor's fault
         raise ScaffoldError("le modèle de fiche est invalide : " + problems[0].format_text())
     atomic.create_text(path, text)  # never overwrites, even in a race
     return path

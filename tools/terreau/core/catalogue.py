@@ -54,6 +54,11 @@ class Catalogue:
             self._memo[key] = make()
         return list(self._memo[key])
 
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that block: warnings (heuristics) are shown, never blocking."""
+        return [p for p in self.problems if p.is_error]
+
     def placement(self, card: AnyCard) -> Placement:
         """Where a valid action sits: every step exists (the catalogue checked it)."""
         assert isinstance(card.meta, Action)

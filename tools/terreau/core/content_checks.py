@@ -42,19 +42,21 @@ def _phones(text: str) -> Iterator[re.Match[str]]:
             yield match
 
 
-def _contact(text: str) -> str | None:
-    found = next(_emails(text), None) or next(_phones(text), None)
-    return found.group(0) if found else None
+# An e-mail address is told apart for sure (an error); a phone number is a guess among
+# numbers (a warning a card can silence, with a reason).
+_CONTACTS = ((_emails, "CONTACT_PERSONNEL"), (_phones, "TELEPHONE"))
 
 
 def scan(parsed: yamlsafe.Parsed, body: str, body_line: int, src: str) -> list[Problem]:
     """Problems in the front matter values and the Markdown body, each at its own line."""
     problems = []
     for path, text in _strings(parsed.value):
-        found = _contact(text)
-        if found:
-            line = parsed.line_of(path, 1)
-            problems.append(problem(src, line, "CONTACT_PERSONNEL", field_name(path), valeur=found))
+        for finder, code in _CONTACTS:
+            found = next(finder(text), None)
+            if found:
+                line = parsed.line_of(path, 1)
+                problems.append(problem(src, line, code, field_name(path), valeur=found.group(0)))
+                break
     return sorted(problems + scan_body(body, body_line, src))
 
 
@@ -64,12 +66,12 @@ def scan_body(body: str, body_line: int, src: str, contacts: bool = True) -> lis
     problems = []
     # The body is searched whole (one regex pass each), lines are counted only for matches.
     seen: set[int] = set()
-    for finder in (_emails, _phones) if contacts else ():
+    for finder, code in _CONTACTS if contacts else ():
         for match in finder(body):
             line = body_line + body.count("\n", 0, match.start())
             if line not in seen:
                 seen.add(line)
-                problems.append(problem(src, line, "CONTACT_PERSONNEL", valeur=match.group(0)))
+                problems.append(problem(src, line, code, valeur=match.group(0)))
     for match in _EXTERNAL_IMAGE.finditer(body) if ("![" in body or "<img" in body.lower()) else ():
         line = body_line + body.count("\n", 0, match.start())
         problems.append(problem(src, line, "IMAGE_EXTERNE", url=match.group(1) or match.group(2)))

@@ -66,6 +66,7 @@ MULTI_LINE = frozenset(
         "difficultes",
         "pourquoi",
         # Three lines for elected officials: a contributor may break them as lines.
+        "raison",
         "resume",
         "role",
     }
@@ -74,6 +75,7 @@ MULTI_LINE = frozenset(
 # addresses, dates and codes. A key, or a name not listed here, is one line too.
 ONE_LINE = frozenset(
     {
+        "ignorer",
         "auteurs",
         "axe",
         "axes",

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from terreau.core import content_checks, hygiene, tree, yamlsafe
 from terreau.core.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, Strict, is_slug
-from terreau.core.problems import Problem, field_name, problem
+from terreau.core.problems import CATALOGUE, Problem, field_name, problem
 
 MAX_BYTES = 256 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -201,10 +201,45 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, li
     except ValidationError as err:
         problems.extend(_explain(err, model, parsed, src, front_line))
         return None, problems
-    if problems:
+    problems = _silenced(problems, meta, parsed, src)
+    if any(p.is_error for p in problems):
         return None, problems
     card = Card(card_id, kind, rel_path, src, meta, body, body_line, parsed.lines)
-    return card, []
+    return card, problems  # warnings only: the card is valid
+
+
+def _silenced(problems: list[Problem], meta: CardModel, parsed: yamlsafe.Parsed, src: str) -> list[Problem]:
+    """The problems left once the card's « ignorer » is applied, and the problems of that
+    list itself: only a warning may be silenced, and never without a reason."""
+    warnings = sorted(code for code, entry in CATALOGUE.items() if not entry.is_error)
+    own = []
+    for i, code in enumerate(meta.ignorer):
+        if code not in CATALOGUE or CATALOGUE[code].is_error:
+            own.append(
+                problem(
+                    src,
+                    parsed.line_of(("ignorer", i), 1),
+                    "IGNORER",
+                    f"ignorer[{i + 1}]",
+                    detail=f"« {code} » n'est pas un avertissement : il ne peut pas être ignoré",
+                    conseil="Corrigez ce que le message signale. Avertissements qui peuvent être "
+                    "ignorés : " + ", ".join(warnings) + ".",
+                )
+            )
+    if meta.ignorer and not meta.raison:
+        own.append(
+            problem(
+                src,
+                parsed.line_of(("ignorer",), 1),
+                "IGNORER",
+                "ignorer",
+                detail="avertissement ignoré sans raison",
+                conseil="Ajoutez « raison: » à l'en-tête : pourquoi l'avertissement ne s'applique "
+                "pas à cette fiche (la relecture en juge).",
+            )
+        )
+    kept = [p for p in problems if p.is_error or p.code not in meta.ignorer]
+    return sorted(kept + own)
 
 
 # --- Pydantic errors → catalogue -------------------------------------------------------------

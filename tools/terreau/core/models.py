@@ -119,7 +119,19 @@ class TailleGroupe(Intervalle):
     max: StrictInt | None = Field(None, ge=1, description="Nombre maximal de personnes.")
 
 
-class Fiche(Strict):
+class Silences(Strict):
+    """A heuristic's warning a card may silence, saying why (never an error)."""
+
+    ignorer: list[TexteLibre] = Field(
+        default_factory=list,
+        description="Codes d'avertissement à ne plus signaler pour cette fiche (par exemple TELEPHONE).",
+    )
+    raison: TexteLibre | None = Field(
+        None, description="Pourquoi ces avertissements ne s'appliquent pas à cette fiche."
+    )
+
+
+class Fiche(Silences):
     """What every card carries, whatever its kind."""
 
     titre: Texte = Field(max_length=120, description="Titre court de la fiche.")
@@ -358,7 +370,7 @@ class Orientation(Strict):
     objectifs: list[Objectif] = Field(min_length=1, description="Objectifs de l'orientation.")
 
 
-class Axe(Strict):
+class Axe(Silences):
     type: Literal["axe"] = Field(description="Type de fiche : « axe ».")
     titre: Texte = Field(description="Nom de l'axe.")
     resume: Texte = Field(description="Ce que l'axe recouvre, en deux ou trois lignes.")

@@ -14,6 +14,13 @@ class Code:
     message: str
     hint: str
     title: str
+    # An error blocks (exit code, build). A warning is a heuristic: shown, never blocking,
+    # and a card may silence it with « ignorer: [CODE] » and a « raison ».
+    severity: str = "erreur"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "erreur"
 
 
 # Codes are stable: contributors and CI logs refer to them. Add, never rename.
@@ -207,6 +214,22 @@ CATALOGUE: dict[str, Code] = {
             "Coordonnées personnelles",
         ),
         Code(
+            "TELEPHONE",
+            "numéro de téléphone probable (« {valeur} »)",
+            "Terreau ne publie pas le numéro d'une personne : retirez-le et nommez plutôt la "
+            "structure. Si c'est un autre nombre, ou le numéro public d'un service (mairie, "
+            "numéro d'urgence), ajoutez à l'en-tête « ignorer: [TELEPHONE] » et « raison: » avec "
+            "l'explication.",
+            "Numéro de téléphone",
+            severity="avertissement",
+        ),
+        Code(
+            "IGNORER",
+            "{detail}",
+            "{conseil}",
+            "Avertissement ignoré",
+        ),
+        Code(
             "IMAGE_EXTERNE",
             "image chargée depuis un autre site : « {url} »",
             "Ajoutez l'image au dépôt (dossier docs/images/) et liez-la par son chemin : une "
@@ -314,9 +337,14 @@ class Problem:
     def hint(self) -> str:
         return CATALOGUE[self.code].hint.format(**dict(self.params))
 
+    @property
+    def is_error(self) -> bool:
+        return CATALOGUE[self.code].is_error
+
     def format_text(self) -> str:
         where = f"{self.field} : " if self.field else ""
-        text = f"{self.path}:{self.line}: {self.code} {where}{self.message}"
+        warning = "" if self.is_error else "(avertissement) "
+        text = f"{self.path}:{self.line}: {self.code} {warning}{where}{self.message}"
         hint = self.hint
         return f"{text}. {hint}" if hint else f"{text}."
 
@@ -325,6 +353,7 @@ class Problem:
             "fichier": self.path,
             "ligne": self.line,
             "code": self.code,
+            "gravite": CATALOGUE[self.code].severity,
             "champ": self.field,
             "message": self.message,
             "conseil": self.hint,

@@ -70,14 +70,17 @@ class SiteBuild:
         if origin == builddate.FROM_CLOCK:
             say("Pas de dépôt Git : la date de construction sera celle du jour.")
         self.catalogue: Catalogue = build(settings.docs_dir, display_root=settings.root)
-        if self.catalogue.problems:
-            lines = "\n".join(p.format_text() for p in self.catalogue.problems)
-            files = len({p.path for p in self.catalogue.problems})
+        errors = self.catalogue.errors
+        if errors:
+            lines = "\n".join(p.format_text() for p in errors)
+            files = len({p.path for p in errors})
             raise BuildFailure(
-                f"Terreau : {len(self.catalogue.problems)} problème(s) dans {files} fichier(s). "
+                f"Terreau : {len(errors)} problème(s) dans {files} fichier(s). "
                 f"Corrigez-les (ou lancez « terreau valider ») puis relancez la construction.\n"
                 f"{lines}"
             )
+        for warning in self.catalogue.problems:  # heuristics: said, never blocking
+            say(warning.format_text())
         prefix = attribution.docs_prefix(settings.root, settings.docs_dir)
         history = (
             attribution.read(settings.root, prefix.rstrip("/"))
