@@ -64,6 +64,8 @@ COMMON = {
     "liens": ["autre-fiche"],
     "mots_cles": ["essai"],
     "relu_le": "2024-03-15",
+    "ignorer": ["TELEPHONE"],
+    "raison": "Le numéro cité est celui d'un service public.",
 }
 PRACTICE = {
     "besoins": ["mobiliser"],
@@ -144,6 +146,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "type": "axe",
         "titre": "Axe d'essai",
         "resume": "Un axe.",
+        "ignorer": ["TELEPHONE"],
+        "raison": "Le numéro cité est celui d'un service public.",
         "orientations": [
             {
                 "id": "orientation-essai",

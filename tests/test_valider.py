@@ -139,6 +139,7 @@ def test_json_output(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "fichier": f"docs/{M}",
             "ligne": line,
             "code": "CHAMP_INCONNU",
+            "gravite": "erreur",
             "champ": "axe",
             "message": "champ inconnu",
             "conseil": "Vouliez-vous dire « axes » ?",

@@ -51,11 +51,13 @@ def csv_line(cells: list[str]) -> str:
 
 def record(card: AnyCard) -> dict[str, Any]:
     """One card as plain data: identifier, kind, address, front matter and Markdown text."""
+    # A silenced warning is said only where there is one (most cards have none).
+    silenced = set() if card.meta.ignorer else {"ignorer"}
     return {
         "id": card.id,
         "type": card.kind,
         "url": card.url,
-        **card.meta.model_dump(mode="json", exclude_none=True),
+        **card.meta.model_dump(mode="json", exclude_none=True, exclude=silenced),
         "texte": card.body.strip() + "\n",
     }
 
