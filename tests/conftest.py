@@ -6,6 +6,9 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +16,6 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from terreau.core import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -22,37 +24,41 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def build_site(docs_dir: Path, site_dir: Path, pdf: bool = False) -> None:
+# PDFs made by one test can serve the next (same content, same PDF): one cache per session,
+# outside the repository. A test that counts what the cache holds gives its own.
+SESSION_CACHE = Path(tempfile.mkdtemp(prefix="terreau-tests-cache-"))
+
+
+def build_site(docs_dir: Path, site_dir: Path, pdf: bool = False, cache: Path | None = None) -> None:
     """A real `mkdocs build` of the project's mkdocs.yml on ``docs_dir``.
 
-    PDFs take time: only the builds that check them make them (``pdf=True``).
+    PDFs take time: only the builds that check them make them (``pdf=True``). The settings
+    go to this build's configuration: no environment variable is changed for other tests.
     """
-    os.environ["TERREAU_PDF"] = "true" if pdf else "false"
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir))
+    terreau = config.plugins["terreau"].config  # type: ignore[attr-defined]
+    terreau.pdf = pdf
+    terreau.cache = str(cache or SESSION_CACHE)
     build(config)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def pdf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One PDF cache for the whole session, outside the repository."""
-    cache = tmp_path_factory.mktemp("cache")
-    os.environ["TERREAU_CACHE"] = str(cache)
-    return cache
-
-
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, pdf_cache: Path) -> Path:
-    """The shipped docs/ built for real, with its PDFs, once per test session."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped docs/ built for real by `terreau construire`, with its PDFs, once per test
+    session, in a process of its own: as on the command line, the derived files are made by a
+    forked child while pages render (this test process runs threads, where Terreau does not
+    fork). A test builds again in this process, without the child, and compares the bytes."""
     out = tmp_path_factory.mktemp("site")
-    # With a child process for the derived files, as `mkdocs build` does on Linux, even if
-    # the browser tests already run a thread (asyncio's child watcher, idle). A test builds
-    # again without, and compares the bytes.
-    can_fork = parallel.can_fork
-    parallel.can_fork = lambda: True
-    try:
-        build_site(ROOT / "docs", out, pdf=True)
-    finally:
-        parallel.can_fork = can_fork
+    command = [
+        str(Path(sys.executable).parent / "terreau"),
+        "construire",
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+    ]
+    command += ["--docs", str(ROOT / "docs"), "--dossier", str(out)]
+    env = {**os.environ, "TERREAU_CACHE": str(SESSION_CACHE)}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-4000:]
     return out
 
 

@@ -261,7 +261,7 @@ def test_a_stray_file_in_the_site_stops_the_build(
     (site / "intrus.html").write_text("<script>alert(1)</script>", "utf-8")
     (site / "lien.txt").symlink_to("/etc/passwd")
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site))
-    os.environ["TERREAU_PDF"] = "false"
+    config.plugins["terreau"].config.pdf = False  # type: ignore[attr-defined]
     with pytest.raises(Abort):
         build(config, dirty=True)
     assert "intrus.html : fichier inattendu" in caplog.text

@@ -59,7 +59,6 @@ def pinned_environment() -> Iterator[None]:
         # set: the golden files are made with mkdocs.yml's defaults.
         mp.delenv("TERREAU_ADRESSE", raising=False)
         mp.delenv("TERREAU_FORGE", raising=False)
-        mp.setenv("TERREAU_PDF", "false")  # build_site sets it: restored with the rest
         yield
 
 

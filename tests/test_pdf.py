@@ -78,14 +78,13 @@ def test_each_parcours_has_a_booklet_with_contents_and_page_numbers(site: Path) 
 def test_a_one_card_change_renders_only_what_shows_it(
     docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setenv("TERREAU_CACHE", str(tmp_path / "cache"))
     caplog.set_level(logging.INFO)
-    build_site(docs, tmp_path / "one", pdf=True)
+    build_site(docs, tmp_path / "one", pdf=True, cache=tmp_path / "cache")
     assert "0 repris du cache" in caplog.text
     card = docs / "outils/world-cafe.md"
     card.write_text(card.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     caplog.clear()
-    build_site(docs, tmp_path / "two", pdf=True)
+    build_site(docs, tmp_path / "two", pdf=True, cache=tmp_path / "cache")
     message = next(r.getMessage() for r in caplog.records if "PDF :" in r.getMessage())
     rendered = int(message.split("PDF : ")[1].split(" ")[0])
     assert rendered == 1, message  # the world café sheet; no parcours contains it

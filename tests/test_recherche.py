@@ -93,8 +93,15 @@ def index(site: Path) -> Built:
     return Built(site)
 
 
-def test_the_quality_set_is_large_enough() -> None:
-    assert len(QUERIES) >= 30
+def test_the_quality_set_asks_for_every_need_and_every_kind_of_card() -> None:
+    """The search-quality set covers what a mayor looks for: a query for each need of
+    « Par où commencer ? » and for each kind of card, so that no part of the commons goes
+    unmeasured."""
+    catalogue = build(ROOT / "docs")
+    expected = [catalogue.cards[card_id] for _query, card_id in QUERIES]
+    assert {c.kind for c in expected} >= {"methode", "outil", "action", "retour", "parcours"}
+    needs = {need for c in expected for need in getattr(c.meta, "besoins", [])}
+    assert needs >= {need for need, _label in finder.NEEDS}
 
 
 @pytest.mark.parametrize(("query", "expected"), QUERIES)

@@ -154,12 +154,11 @@ def test_feedback_page_shows_its_self_evaluation_grid(docs: Path, tmp_path: Path
 
 
 def test_same_sources_build_the_same_bytes(tmp_path: Path, site: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # A fresh cache: the PDFs are laid out again, not copied from the first build.
-    monkeypatch.setenv("TERREAU_CACHE", str(tmp_path / "cache"))
-    # The session's site was built with child processes; this one in a single process.
+    # The session's site was built by `terreau construire` with child processes; this one in
+    # a single process, with a fresh cache: the PDFs are laid out again, not copied.
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     again = tmp_path / "again"
-    build_site(ROOT / "docs", again, pdf=True)
+    build_site(ROOT / "docs", again, pdf=True, cache=tmp_path / "cache")
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
