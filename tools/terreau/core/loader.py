@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
 from terreau.core import content_checks, hygiene, tree, yamlsafe
-from terreau.core.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, Strict, is_slug
-from terreau.core.problems import CATALOGUE, Problem, field_name, problem
+from terreau.core.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, is_slug
+from terreau.core.problems import CATALOGUE, Problem, explain, problem
 
 MAX_BYTES = 256 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -56,10 +55,14 @@ def kind_of(rel_path: str) -> str | None:
     return KIND_OF_FOLDER.get(parts[0])
 
 
+class Utf16Error(UnicodeError):
+    """A file saved as UTF-16 (its byte order mark says so)."""
+
+
 def decode(data: bytes) -> str:
     """UTF-8 with or without BOM; CRLF and CR become LF. Raises UnicodeError otherwise."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnicodeError("UTF-16")
+        raise Utf16Error("UTF-16")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     text = data.decode("utf-8")
@@ -67,7 +70,7 @@ def decode(data: bytes) -> str:
 
 
 def _encoding_problem(err: UnicodeError, data: bytes, src: str) -> Problem:
-    if str(err) == "UTF-16":
+    if isinstance(err, Utf16Error):
         return problem(src, 1, "ENCODAGE", detail="UTF-16 détecté")
     start = int(getattr(err, "start", 0))
     line = data[:start].count(b"\n") + 1
@@ -199,7 +202,7 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, li
     try:
         meta = model.model_validate(parsed.value)
     except ValidationError as err:
-        problems.extend(_explain(err, model, parsed, src, front_line))
+        problems.extend(explain(err, model, parsed, src, front_line))
         return None, problems
     problems = _silenced(problems, meta, parsed, src)
     if any(p.is_error for p in problems):
@@ -240,174 +243,3 @@ def _silenced(problems: list[Problem], meta: CardModel, parsed: yamlsafe.Parsed,
         )
     kept = [p for p in problems if p.is_error or p.code not in meta.ignorer]
     return sorted(kept + own)
-
-
-# --- Pydantic errors → catalogue -------------------------------------------------------------
-
-_TYPE_NAMES = {
-    "string_type": ("un texte", "Écrivez le texte tel quel ; mettez-le entre guillemets au besoin."),
-    "int_type": ("un nombre entier", "Écrivez le nombre en chiffres, sans guillemets."),
-    "int_parsing": ("un nombre entier", "Écrivez le nombre en chiffres, sans guillemets."),
-    "int_from_float": ("un nombre entier", "Écrivez un nombre sans virgule."),
-    "bool_type": ("true ou false", "Écrivez true ou false."),
-    "list_type": ("une liste", "Écrivez un élément par ligne, chacun précédé de « - »."),
-    "model_type": ("un ensemble de champs", "Écrivez les sous-champs en dessous, indentés."),
-    "model_attributes_type": ("un ensemble de champs", "Écrivez les sous-champs en dessous, indentés."),
-    "dict_type": ("un ensemble de champs", "Écrivez les sous-champs en dessous, indentés."),
-    "date_type": ("une date", "Écrivez une date au format AAAA-MM-JJ."),
-}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "une valeur vide"
-    if isinstance(value, bool):
-        return "un booléen"
-    if isinstance(value, int | float):
-        return f"le nombre {value}"
-    if isinstance(value, str):
-        short = value if len(value) <= 40 else value[:37] + "…"
-        return f"le texte « {short} »"
-    if isinstance(value, list):
-        return "une liste"
-    if isinstance(value, dict):
-        return "un ensemble de champs"
-    return "une valeur"
-
-
-def _model_at(model: type[Strict], loc: tuple[Any, ...]) -> type[Strict] | None:
-    """The model class that owns the last key of ``loc`` (for field suggestions)."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        fld = current.model_fields.get(part) if hasattr(current, "model_fields") else None
-        if fld is None:
-            return None
-        current = _inner_model(fld.annotation)
-    return current if hasattr(current, "model_fields") else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return annotation if isinstance(annotation, type) and issubclass(annotation, Strict) else None
-
-
-def _explain(
-    err: ValidationError, model: type[Strict], parsed: yamlsafe.Parsed, src: str, first: int
-) -> list[Problem]:
-    problems = []
-    for e in err.errors(include_url=False):
-        loc = tuple(e["loc"])
-        kind = e["type"]
-        value = e.get("input")
-        ctx = e.get("ctx") or {}
-        name = field_name(loc)
-        line = parsed.line_of(loc, first)
-        if kind == "missing":
-            owner = _model_at(model, loc)
-            desc = ""
-            if owner is not None and loc[-1] in owner.model_fields:
-                desc = owner.model_fields[loc[-1]].description or ""
-            problems.append(problem(src, line, "CHAMP_MANQUANT", name, champ=loc[-1], description=desc))
-        elif kind == "extra_forbidden":
-            owner = _model_at(model, loc)
-            known = list(owner.model_fields) if owner else []
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-            suggestion = (
-                f"Vouliez-vous dire « {close[0]} » ?"
-                if close
-                else "Champs possibles ici : " + ", ".join(known) + "."
-            )
-            problems.append(problem(src, line, "CHAMP_INCONNU", name, suggestion=suggestion))
-        elif kind == "vocabulaire":
-            problems.append(problem(src, line, "VOCABULAIRE", name, valeur=value, valeurs=ctx["valeurs"]))
-        elif kind == "literal_error":
-            problems.append(
-                problem(
-                    src,
-                    line,
-                    "VOCABULAIRE",
-                    name,
-                    valeur=value,
-                    valeurs=ctx.get("expected", "").replace("'", ""),
-                )
-            )
-        elif kind.startswith("date_") and kind != "date_type":
-            problems.append(problem(src, line, "DATE", name, valeur=value))
-        elif kind in _TYPE_NAMES or (kind == "date_type" and not isinstance(value, str)):
-            expected, advice = _TYPE_NAMES[kind]
-            problems.append(
-                problem(src, line, "TYPE", name, attendu=expected, trouve=_describe(value), conseil=advice)
-            )
-        else:
-            detail, advice = _value_message(kind, ctx, value, loc)
-            problems.append(problem(src, line, "VALEUR", name, detail=detail, conseil=advice))
-    return problems
-
-
-def _value_message(kind: str, ctx: dict[str, Any], value: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """French wording for the constraint errors (length, bounds, patterns, custom checks)."""
-    if kind == "string_too_long":
-        return (
-            f"texte trop long ({len(value)} caractères, {ctx['max_length']} au plus)",
-            "Raccourcissez-le.",
-        )
-    if kind == "string_too_short":
-        return "texte vide", "Écrivez au moins quelques mots, ou retirez le champ s'il est facultatif."
-    if kind == "too_short":
-        return (
-            f"liste trop courte ({ctx.get('actual_length', 0)} élément(s), {ctx['min_length']} au moins)",
-            "Ajoutez les éléments manquants.",
-        )
-    if kind == "too_long":
-        return (
-            f"liste trop longue ({ctx.get('actual_length')} éléments, {ctx['max_length']} au plus)",
-            "Retirez des éléments.",
-        )
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"la valeur {value} est trop petite", f"Le minimum est {ctx.get('ge', ctx.get('gt'))}."
-    if kind in ("less_than_equal", "less_than"):
-        return f"la valeur {value} est trop grande", f"Le maximum est {ctx.get('le', ctx.get('lt'))}."
-    if kind == "string_pattern_mismatch":
-        return _pattern_message(value, loc)
-    if kind == "intervalle":
-        return (
-            f"le maximum ({ctx['max']}) est plus petit que le minimum ({ctx['min']})",
-            "Inversez les deux valeurs.",
-        )
-    if kind == "annee_population":
-        return (
-            "population donnée sans son année",
-            "Ajoutez « annee_population » : l'année du chiffre INSEE.",
-        )
-    return "valeur non conforme", "Vérifiez la valeur."
-
-
-def _pattern_message(value: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
-    last = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    if last == "insee":
-        if isinstance(value, str) and re.fullmatch(r"20[0-9]{3}", value):
-            return (
-                f"« {value} » ressemble à un code postal corse, pas à un code INSEE",
-                "En Corse, le code INSEE commence par 2A ou 2B.",
-            )
-        return (
-            f"« {value} » n'est pas un code INSEE",
-            "Le code INSEE (code officiel géographique) a 5 caractères, par exemple "
-            "01053 ou 2A004 ; ce n'est pas le code postal.",
-        )
-    if last == "url":
-        return (
-            f"« {value} » n'est pas une adresse web",
-            "Écrivez une adresse complète, commençant par https://",
-        )
-    if last in ("debut", "fin"):
-        return (f"« {value} » n'est pas une période", "Écrivez une année (2021) ou un mois (2021-03).")
-    return (
-        f"« {value} » n'est pas un identifiant de fiche",
-        "Un identifiant s'écrit en minuscules sans accents, avec des tirets, comme « enquete-collective ».",
-    )

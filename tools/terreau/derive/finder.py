@@ -177,7 +177,11 @@ def write(catalogue: Catalogue, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     cards, starts, shards = search_data(catalogue)
     table = facet_table(cards, catalogue)
-    table |= {"tranches": starts, "vides": sorted(search_index.stop_words())}
+    table |= {
+        "tranches": starts,
+        "vides": sorted(search_index.stop_words()),
+        "requete": search_index.EXPANSION,
+    }
     atomic.write_text(folder / "facettes.js", search_index.script("TERREAU_FACETTES", table))
     for k, shard in enumerate(shards):
         atomic.write_text(

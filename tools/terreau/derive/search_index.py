@@ -118,17 +118,35 @@ class Clause:
     typo: bool = False
 
 
+# How a query is expanded, as data: shipped to the browser in the facet table
+# (finder.write → « requete »), read by assets/moteur.js, so both sides use these numbers.
+EXPANSION: dict[str, int] = {
+    "exacte": 10,  # the exact stem
+    # Long terms: a shorter stem as a prefix (« alimentaire » meets « alimentation »), the
+    # stem less « coupe » letters, never shorter than « garde ».
+    "prefixe_des": 6,
+    "prefixe_coupe": 3,
+    "prefixe_garde": 5,
+    "prefixe_poids": 2,
+    "court_des": 3,  # shorter terms: the stem itself as a prefix
+    "court_poids": 3,
+    "faute_des": 5,  # one letter off, for terms long enough
+    "faute_poids": 1,
+}
+
+
 def query_clauses(text: str) -> list[Clause]:
-    """How a query is expanded; assets/moteur.js implements the same rules."""
-    clauses: list[Clause] = []
+    """How a query is expanded (EXPANSION); assets/moteur.js follows the same steps."""
+    r, clauses = EXPANSION, []
     for term in dict.fromkeys(analyse(text)):
-        clauses.append(Clause(term, 10))
-        if len(term) >= 6:
-            clauses.append(Clause(term[: max(5, len(term) - 3)], 2, prefix=True))
-        elif len(term) >= 3:
-            clauses.append(Clause(term, 3, prefix=True))
-        if len(term) >= 5:
-            clauses.append(Clause(term, 1, typo=True))
+        clauses.append(Clause(term, r["exacte"]))
+        if len(term) >= r["prefixe_des"]:
+            cut = term[: max(r["prefixe_garde"], len(term) - r["prefixe_coupe"])]
+            clauses.append(Clause(cut, r["prefixe_poids"], prefix=True))
+        elif len(term) >= r["court_des"]:
+            clauses.append(Clause(term, r["court_poids"], prefix=True))
+        if len(term) >= r["faute_des"]:
+            clauses.append(Clause(term, r["faute_poids"], typo=True))
     return clauses
 
 

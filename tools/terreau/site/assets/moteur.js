@@ -1,9 +1,9 @@
 /* Terreau search engine: the browser half of terreau/search_index.py, with no DOM.
  *
- * The analysis and the query expansion mirror the Python side exactly: words of letters
- * and digits, French stop words, accents folded, then the Snowball French stemmer of
- * lunr.fr; a query asks for the exact stem (boost 10), a shorter stem as a prefix
- * (boost 2, or the stem itself for short terms, boost 3) and a one-letter typo (boost 1).
+ * The analysis mirrors the Python side exactly: words of letters and digits, French stop
+ * words, accents folded, then the Snowball French stemmer of lunr.fr. A query asks for the
+ * exact stem, a shorter stem as a prefix (or the stem itself for short terms) and a
+ * one-letter typo, with the lengths and boosts the facet table carries (« requete »).
  * The index comes in shards of whole term ranges: each clause goes to the shard holding its
  * term, the scores of a card are added across shards, ties go to the earlier position.
  * Usable from the browser (window.TerreauMoteur) and from node (tests).
@@ -47,16 +47,20 @@
       return Math.max(0, lo - 1);
     }
 
+    /* The rules' numbers come from terreau/derive/search_index.py (EXPANSION). */
+    var r = data.requete;
+
     function clauses(text) {
       var out = [];
       analyse(text).forEach(function (t) {
-        out.push({ term: t, boost: 10 });
-        if (t.length >= 6) {
-          out.push({ term: t.slice(0, Math.max(5, t.length - 3)), boost: 2, prefix: true });
-        } else if (t.length >= 3) {
-          out.push({ term: t, boost: 3, prefix: true });
+        out.push({ term: t, boost: r.exacte });
+        if (t.length >= r.prefixe_des) {
+          var cut = t.slice(0, Math.max(r.prefixe_garde, t.length - r.prefixe_coupe));
+          out.push({ term: cut, boost: r.prefixe_poids, prefix: true });
+        } else if (t.length >= r.court_des) {
+          out.push({ term: t, boost: r.court_poids, prefix: true });
         }
-        if (t.length >= 5) out.push({ term: t, boost: 1, typo: true });
+        if (t.length >= r.faute_des) out.push({ term: t, boost: r.faute_poids, typo: true });
       });
       out.forEach(function (c) {
         // A prefix's terms can straddle a shard boundary: ask every shard that may hold one.
