@@ -51,18 +51,21 @@ def site_files(site_dir: Path) -> list[str]:
     return sorted(rel for rel in found if _wanted(rel))
 
 
-def zip_files(site_dir: Path, names: Iterator[str]) -> dict[str, bytes]:
+Seen = tuple[tuple[int, int, int], bytes]  # (size, mtime, inode) and content digest, as read
+
+
+def zip_files(site_dir: Path, names: Iterator[str]) -> dict[str, Seen]:
     """Zip the named files in the order given, into a temporary file put in place only when
-    whole; returns the digest of each file as read."""
+    whole; returns how each file was when read (its stat signature and content digest)."""
     stamp = _stamp()
-    read: dict[str, bytes] = {}
+    read: dict[str, Seen] = {}
     partial = site_dir / PARTIAL
     with zipfile.ZipFile(partial, "w") as z:
         for rel in names:
             if rel in read or not _wanted(rel):
                 continue
-            data = _read(site_dir / rel)
-            read[rel] = _digest(data)
+            signature, data = _read_signed(site_dir / rel)
+            read[rel] = (signature, _digest(data))
             info = zipfile.ZipInfo(f"{FOLDER}/{rel}", stamp)
             packed = rel.endswith(PACKED)
             info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
@@ -76,11 +79,21 @@ def _digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-def _read(path: Path) -> bytes:
-    """A file's bytes, refusing a link: the archive never takes a file from outside the site."""
+def _read_signed(path: Path) -> tuple[tuple[int, int, int], bytes]:
+    """A file's stat signature and bytes, refusing a link: the archive never takes a file
+    from outside the site."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     with os.fdopen(fd, "rb") as f:
-        return f.read()
+        st = os.fstat(f.fileno())
+        return (st.st_size, st.st_mtime_ns, st.st_ino), f.read()
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def write(site_dir: Path) -> Path:
@@ -162,14 +175,21 @@ class Interrupted(Exception):
     """The build stopped before naming its last file."""
 
 
-def changed_since(site_dir: Path, read: dict[str, bytes]) -> list[str]:
-    """Files rewritten after they were zipped, even to the same size: by their content."""
-    return [rel for rel, digest in read.items() if _digest_of(site_dir / rel) != digest]
+def changed_since(site_dir: Path, read: dict[str, Seen]) -> list[str]:
+    """Files rewritten after they were zipped, even to the same size: a file whose size, time
+    and inode are unchanged was not written again (cheap: no second read of the site); any
+    other is read again and compared by content."""
+    changed = []
+    for rel, (signature, digest) in read.items():
+        path = site_dir / rel
+        if _signature(path) != signature and _digest_of(path) != digest:
+            changed.append(rel)
+    return changed
 
 
 def _digest_of(path: Path) -> bytes | None:
     try:
-        return _digest(_read(path))
+        return _digest(_read_signed(path)[1])
     except OSError:
         return None
 
