@@ -6,6 +6,7 @@ import difflib
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Union, cast, get_args, get_origin
 
@@ -155,32 +156,57 @@ def references(meta: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_, str, 
 
     Read from the models' annotations (models.Reference), nested models and lists included,
     so that a reference field added to a model is checked with no other change."""
-    for name, info in type(meta).model_fields.items():
-        yield from _walk(info.annotation, info.metadata, getattr(meta, name), (*path, name))
+    for name, steps in _plan(type(meta)):
+        yield from _follow(steps, getattr(meta, name), (*path, name))
 
 
-def _walk(
-    annotation: Any, metadata: list[Any], value: Any, path: Path_
-) -> Iterator[tuple[Path_, str, Reference]]:
+# How to reach the references of one field: « ref » (a marked text), « list » (each item),
+# « model » (a nested model: its own plan, found from the value's class).
+Step = tuple[str, Reference | None]
+
+
+@cache
+def _plan(model: type[BaseModel]) -> list[tuple[str, list[Step]]]:
+    """For each field of a model that can hold a reference, the steps that lead to it:
+    the annotations are read once per model, not once per card."""
+    plan = []
+    for name, info in model.model_fields.items():
+        steps = _steps(info.annotation, info.metadata)
+        if steps is not None:
+            plan.append((name, steps))
+    return plan
+
+
+def _steps(annotation: Any, metadata: list[Any]) -> list[Step] | None:
     marker = next((m for m in metadata if isinstance(m, Reference)), None)
-    if marker is not None and isinstance(value, str):
-        yield path, value, marker
-        return
+    if marker is not None:
+        return [("ref", marker)]
     origin = get_origin(annotation)
     if origin is Annotated:
         base, *extra = get_args(annotation)
-        yield from _walk(base, [*metadata, *extra], value, path)
-    elif origin is list and isinstance(value, list):
-        (item,) = get_args(annotation)
-        for i, element in enumerate(value):
-            yield from _walk(item, [], element, (*path, i))
-    elif origin in (Union, types.UnionType) and value is not None:
+        return _steps(base, [*metadata, *extra])
+    if origin is list:
+        inner = _steps(get_args(annotation)[0], [])
+        return None if inner is None else [("list", None), *inner]
+    if origin in (Union, types.UnionType):
         kinds = [a for a in get_args(annotation) if a is not type(None)]
-        if len(kinds) == 1:
-            yield from _walk(kinds[0], metadata, value, path)
-        elif isinstance(value, BaseModel):
-            yield from references(value, path)
-    elif isinstance(value, BaseModel):
+        found = [s for s in (_steps(k, metadata) for k in kinds) if s is not None]
+        return found[0] if found else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [("model", None)] if _plan(annotation) else None
+    return None
+
+
+def _follow(steps: list[Step], value: Any, path: Path_) -> Iterator[tuple[Path_, str, Reference]]:
+    if value is None:
+        return
+    kind, marker = steps[0]
+    if kind == "ref" and isinstance(value, str) and marker is not None:
+        yield path, value, marker
+    elif kind == "list" and isinstance(value, list):
+        for i, element in enumerate(value):
+            yield from _follow(steps[1:], element, (*path, i))
+    elif kind == "model" and isinstance(value, BaseModel):
         yield from references(value, path)
 
 

@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from terreau.core.models import KIND_OF_FOLDER
@@ -203,8 +204,8 @@ def read_regular(path: Path, root: Path, limit: int) -> bytes:
     above it, the resolved path must still be under ``root``), or is not a regular file.
     O_NONBLOCK: opening a FIFO must not wait for a writer.
     """
-    resolved = path.parent.resolve() / path.name
-    if not resolved.is_relative_to(root.resolve()):
+    resolved = Path(_real_dir(str(path.parent))) / path.name
+    if not resolved.is_relative_to(_real_dir(str(root))):
         raise OSError(1, "chemin hors du dossier des fiches")
     fd = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
@@ -227,6 +228,14 @@ def read_regular(path: Path, root: Path, limit: int) -> bytes:
         return data
     finally:
         os.close(fd)
+
+
+@lru_cache(maxsize=1024)
+def _real_dir(folder: str) -> str:
+    """A folder's real path, once per folder (resolving is a system call per component).
+    Safe to remember: every build scans the tree first and refuses a folder that became a
+    link, before any file is read."""
+    return os.path.realpath(folder)
 
 
 def _sniff(head: bytes) -> str | None:
