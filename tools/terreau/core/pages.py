@@ -24,6 +24,15 @@ HOME = "index.md"
 SEARCH = "recherche.md"
 CONTRIBUTORS = "contributeurs.md"
 HOSTING = "contribuer/heberger.md"
+GLOSSARY = "glossaire.md"
+# Pages for the maintainers: out of the public menu, linked from contribuer.md.
+MAINTAINERS = (
+    "contribuer/reference.md",
+    "contribuer/a-relire.md",
+    "contribuer/heberger.md",
+    "contribuer/architecture.md",
+    "performances.md",
+)
 TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 KIT = ("kit.md", "Imprimer un kit de fiches")
 # The needs of the « Par où commencer ? » pages, trouver/<need>.md (vocabulaires.yml).

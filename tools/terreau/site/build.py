@@ -25,7 +25,7 @@ from terreau.core.catalogue import Catalogue, build
 from terreau.core.forge import Forge
 from terreau.core.models import Parcours
 from terreau.derive import export, search_index
-from terreau.site import archive, derived, hosting, output, sanitize
+from terreau.site import archive, derived, glossary, hosting, output, sanitize
 from terreau.site.render import environment
 from terreau.site.views.cards import CardViews
 from terreau.site.views.pages import PageViews
@@ -192,6 +192,8 @@ class SiteBuild:
         """A page's HTML once rendered: made inert, then completed. ``written``: the page is
         a file of docs/ (not one the site generated)."""
         html = sanitize.clean(html)
+        if src_uri != pages.GLOSSARY:  # the first jargon word of the page's own text
+            html = glossary.link(html, page_url)
         if self.catalogue.by_path(src_uri) is not None:
             # Header and footer are made beside the pages (derived.py), put in by page().
             return HEADER + html + FOOTER

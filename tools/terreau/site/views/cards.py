@@ -11,7 +11,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Action, Axe, Fiche, Methode, Outil, Parcours, Pratique, Retour
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
-from terreau.site import qr
+from terreau.site import glossary, qr
 from terreau.site.render import Fact, Views, duration, french_date, group_size, labels, month, period, thousands
 
 
@@ -141,6 +141,7 @@ class CardViews(Views):
             meta=card.meta,
             kind_label=vocabulary("type").label(card.kind),
             facts=self.facts(card),
+            glossary=self.relative(card.url, glossary.PAGE),
             evidence=self.evidence(card),
         )
 

@@ -12,7 +12,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Fiche, Retour
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder, places
-from terreau.site import hosting
+from terreau.site import glossary, hosting
 from terreau.site.render import Views, french_date, period
 
 
@@ -183,13 +183,18 @@ class PageViews(Views):
             nginx=hosting.nginx(), apache=hosting.apache(), headers=hosting.headers_file()
         )
 
+    def glossary(self, page_url: str) -> str:
+        """The glossary's definitions, from core/data/glossaire.yml (one entry per word)."""
+        return self.env.get_template("glossaire.html").render(terms=glossary.terms())
+
     def reference(self, page_url: str) -> str:
         return self.env.get_template("reference.html").render(reference.context(self.catalogue))
 
     def complete(self, src: str, html: str, page_url: str, written: bool) -> str:
-        """A page's HTML followed by what the site adds to it: the forge links (« Modifier
-        cette page » only for a page written in docs/), then the page's own view if it has one."""
-        links = self.forge_links(src if written else None)
+        """A page's HTML followed by what the site adds to it: « Partager un retour » (a
+        page of the site is not edited by its readers: « Modifier cette page » is on cards
+        only), then the page's own view if it has one."""
+        links = self.forge_links(None)
         html += self.env.get_template("liens_forge.html").render(forge=links)
         view = view_of(src)
         return html + view(self, page_url) if view else html
@@ -213,6 +218,7 @@ VIEWS: dict[str, View] = {
     pages.KIT[0]: PageViews.kit,
     pages.TO_REVIEW[0]: PageViews.to_review_page,
     pages.HOSTING: PageViews.hosting,
+    pages.GLOSSARY: PageViews.glossary,
     pages.CONTRIBUTORS: PageViews.contributors_page,
     pages.REFERENCE[0]: PageViews.reference,
     **{uri: _kind(kind) for kind, (uri, _title) in pages.LISTINGS.items()},
