@@ -58,6 +58,11 @@ QUERIES = [
     ("Léaz", "leaz-porte-a-porte"),
     ("résidence", "residence-longue-immersive"),
     ("residense", "residence-longue-immersive"),  # one letter wrong
+    ("factures d'énergie", "suivi-consommations-energie"),
+    ("médecin qui part", "soutenir-maison-de-sante"),
+    ("cantine", "aines-a-la-cantine"),
+    ("sécheresse", "gestion-econome-eau-agricole"),
+    ("personnes âgées isolées", "visites-convivialite-aines-isoles"),
 ]
 
 
@@ -113,6 +118,28 @@ def test_alimentaire_finds_alimentation(index: Built) -> None:
     # The stem of « alimentaire » is not the stem of « alimentation »: the shorter-stem prefix
     # clause is what brings « Mobiliser autour de l'alimentation » up.
     assert "mobiliser-autour-de-l-alimentation" in index.search("alimentaire")
+
+
+def test_a_term_many_cards_hold_is_not_widened(index: Built) -> None:
+    """« compost » is widened to « compostage », « composteur », not to « composition » or
+    « composé »: every card found says compost."""
+    catalogue = build(ROOT / "docs")
+    found = index.search("compost", limit=5)
+    assert found and "compostage-partage" in found
+    for card_id in found:
+        card = catalogue.cards[card_id]
+        text = " ".join([card.meta.titre, card.meta.resume, *getattr(card.meta, "mots_cles", []), card.body])
+        assert "compost" in search_index.fold(text.lower()), card_id
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured, not reached: no field or kind boost puts both in the top 5 while the "
+    "quality set passes; « habitants » in titles outweighs the facet label « Mobiliser »",
+)
+def test_mobiliser_les_habitants_finds_the_surveys(index: Built) -> None:
+    found = index.search("mobiliser les habitants", limit=5)
+    assert "enquete-collective" in found and "porte-a-porte-des-besoins" in found
 
 
 def test_stop_words_alone_find_nothing(index: Built) -> None:

@@ -9,8 +9,9 @@ Folding comes before stemming so that a word typed with or without its accents
 reaches the stemmer identically.
 
 A query is expanded the same way on both sides (see ``query_clauses`` and
-assets/moteur.js): the exact stem first, then a shorter stem as a prefix so that
-« alimentaire » meets « alimentation », then a one-letter typo allowance.
+assets/moteur.js): the exact stem first; then, only for a term few cards hold, a prefix
+(the stem itself, or a shorter stem for long terms, so that « alimentaire » meets
+« alimentation ») and a one-letter typo allowance.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -116,15 +117,23 @@ class Clause:
     boost: int
     prefix: bool = False
     typo: bool = False
+    of: str = ""  # the query term it widens (its own term for the exact clause)
 
 
 # How a query is expanded, as data: shipped to the browser in the facet table
 # (finder.write → « requete »), read by assets/moteur.js, so both sides use these numbers.
 EXPANSION: dict[str, int] = {
     "exacte": 10,  # the exact stem
+    # The clauses below widen a term only where its exact stem is held by few cards: the
+    # prefix below « peu » cards (« compost », in 2 cards, meets « compostage »;
+    # « mobiliser », in 64, stays itself), the typo below « faute_peu » (« questionaire »,
+    # in none, meets « questionnaire »; « compost » does not meet « composé »).
+    "peu": 20,
+    "faute_peu": 1,
     # Long terms: a shorter stem as a prefix (« alimentaire » meets « alimentation »), the
-    # stem less « coupe » letters, never shorter than « garde ».
-    "prefixe_des": 6,
+    # stem less « coupe » letters, never shorter than « garde ». Shorter stems would meet
+    # other words (« compost » cut to « compo » met « composition »).
+    "prefixe_des": 8,
     "prefixe_coupe": 3,
     "prefixe_garde": 5,
     "prefixe_poids": 2,
@@ -135,18 +144,26 @@ EXPANSION: dict[str, int] = {
 }
 
 
-def query_clauses(text: str) -> list[Clause]:
-    """How a query is expanded (EXPANSION); assets/moteur.js follows the same steps."""
+def query_clauses(text: str, cards_with: Callable[[str], int] | None = None) -> list[Clause]:
+    """How a query is expanded (EXPANSION); assets/moteur.js follows the same steps.
+
+    ``cards_with(term)`` is the number of cards holding the exact term (« peu »,
+    « faute_peu »). Without it, every clause that may be asked (to know which shards to
+    load).
+    """
     r, clauses = EXPANSION, []
     for term in dict.fromkeys(analyse(text)):
-        clauses.append(Clause(term, r["exacte"]))
+        clauses.append(Clause(term, r["exacte"], of=term))
+        held = 0 if cards_with is None else cards_with(term)
+        if held >= r["peu"]:
+            continue
         if len(term) >= r["prefixe_des"]:
             cut = term[: max(r["prefixe_garde"], len(term) - r["prefixe_coupe"])]
-            clauses.append(Clause(cut, r["prefixe_poids"], prefix=True))
+            clauses.append(Clause(cut, r["prefixe_poids"], prefix=True, of=term))
         elif len(term) >= r["court_des"]:
-            clauses.append(Clause(term, r["court_poids"], prefix=True))
-        if len(term) >= r["faute_des"]:
-            clauses.append(Clause(term, r["faute_poids"], typo=True))
+            clauses.append(Clause(term, r["court_poids"], prefix=True, of=term))
+        if len(term) >= r["faute_des"] and held < r["faute_peu"]:
+            clauses.append(Clause(term, r["faute_poids"], typo=True, of=term))
     return clauses
 
 
@@ -340,16 +357,27 @@ class ShardedIndex:
         self.starts = starts
         self.shards = [Index.load(s) for s in shards]
 
+    def cards_with(self, term: str) -> int:
+        """How many cards hold ``term`` (in any field)."""
+        posting = self.shards[shard_of(self.starts, term)].inverted_index.get(term, {})
+        return len({ref for field, refs in posting.items() if field != "_index" for ref in refs})
+
     def search(self, text: str) -> list[tuple[int, float]]:
         """(position, score) of matching cards, best first; ties by position."""
         from lunr.query import Query
 
-        by_shard: dict[int, list[Clause]] = {}
-        for clause in query_clauses(text):
+        # One lunr query per query term and shard: lunr divides a query's scores by the
+        # length of its vector, so terms asked together would weigh differently depending
+        # on the shards that hold them; asked apart, their scores add up the same however
+        # the index is cut.
+        by_shard: dict[tuple[int, int], list[Clause]] = {}
+        stems: dict[str, int] = {}
+        for clause in query_clauses(text, self.cards_with):
+            of = stems.setdefault(clause.of, len(stems))
             for shard in shards_of(self.starts, clause):
-                by_shard.setdefault(shard, []).append(clause)
+                by_shard.setdefault((of, shard), []).append(clause)
         scores: dict[int, float] = {}
-        for shard, clauses in sorted(by_shard.items()):
+        for (_of, shard), clauses in sorted(by_shard.items()):
             index = self.shards[shard]
             query = index.create_query()
             for c in clauses:

@@ -2,8 +2,10 @@
  *
  * The analysis mirrors the Python side exactly: words of letters and digits, French stop
  * words, accents folded, then the Snowball French stemmer of lunr.fr. A query asks for the
- * exact stem, a shorter stem as a prefix (or the stem itself for short terms) and a
- * one-letter typo, with the lengths and boosts the facet table carries (« requete »).
+ * exact stem; then, for a term few cards hold, a shorter stem as a prefix (or the stem itself
+ * for short terms) and a one-letter typo, with the counts, lengths and boosts the facet table
+ * carries (« requete »). Which shards to load is known before the counts: every clause that
+ * may be asked.
  * The index comes in shards of whole term ranges: each clause goes to the shard holding its
  * term, the scores of a card are added across shards, ties go to the earlier position.
  * Usable from the browser (window.TerreauMoteur) and from node (tests).
@@ -50,17 +52,33 @@
     /* The rules' numbers come from terreau/derive/search_index.py (EXPANSION). */
     var r = data.requete;
 
-    function clauses(text) {
+    /* How many cards hold the exact term (its shard must be loaded). */
+    function cardsWith(term) {
+      var index = loaded[shardOf(term)];
+      if (!index) throw new Error("tranche d'index non chargée : " + shardOf(term));
+      var posting = index.invertedIndex[term], refs = {};
+      if (!posting) return 0;
+      Object.keys(posting).forEach(function (field) {
+        if (field !== "_index") Object.keys(posting[field]).forEach(function (ref) { refs[ref] = true; });
+      });
+      return Object.keys(refs).length;
+    }
+
+    /* A term is widened only where few cards hold it (« peu », « faute_peu »); without
+     * countOf, every clause that may be asked (to know which shards to load). */
+    function clauses(text, countOf) {
       var out = [];
       analyse(text).forEach(function (t) {
-        out.push({ term: t, boost: r.exacte });
+        out.push({ term: t, boost: r.exacte, of: t });
+        var held = countOf ? countOf(t) : 0;
+        if (held >= r.peu) return;
         if (t.length >= r.prefixe_des) {
           var cut = t.slice(0, Math.max(r.prefixe_garde, t.length - r.prefixe_coupe));
-          out.push({ term: cut, boost: r.prefixe_poids, prefix: true });
+          out.push({ term: cut, boost: r.prefixe_poids, prefix: true, of: t });
         } else if (t.length >= r.court_des) {
-          out.push({ term: t, boost: r.court_poids, prefix: true });
+          out.push({ term: t, boost: r.court_poids, prefix: true, of: t });
         }
-        if (t.length >= r.faute_des) out.push({ term: t, boost: r.faute_poids, typo: true });
+        if (t.length >= r.faute_des && held < r.faute_peu) out.push({ term: t, boost: r.faute_poids, typo: true, of: t });
       });
       out.forEach(function (c) {
         // A prefix's terms can straddle a shard boundary: ask every shard that may hold one.
@@ -86,16 +104,26 @@
 
     /* [[position, score], ...] best first; every shard the query needs must be added. */
     function search(text) {
-      var byShard = {};
-      clauses(text).forEach(function (c) {
-        c.shards.forEach(function (k) { (byShard[k] = byShard[k] || []).push(c); });
+      // One lunr query per query term and shard (as search_index.ShardedIndex.search): a
+      // query's scores are divided by the length of its vector, so terms asked apart add up
+      // the same however the index is cut.
+      var groups = [], byKey = {}, stems = [];
+      clauses(text, cardsWith).forEach(function (c) {
+        if (stems.indexOf(c.of) < 0) stems.push(c.of);
+        var of = stems.indexOf(c.of);
+        c.shards.forEach(function (k) {
+          var key = of + "/" + k;
+          if (!byKey[key]) groups.push(byKey[key] = { of: of, shard: k, clauses: [] });
+          byKey[key].clauses.push(c);
+        });
       });
+      groups.sort(function (a, b) { return a.of - b.of || a.shard - b.shard; });
       var scores = {};
-      Object.keys(byShard).sort(function (a, b) { return a - b; }).forEach(function (k) {
-        var index = loaded[k];
-        if (!index) throw new Error("tranche d'index non chargée : " + k);
+      groups.forEach(function (g) {
+        var index = loaded[g.shard];
+        if (!index) throw new Error("tranche d'index non chargée : " + g.shard);
         index.query(function (q) {
-          byShard[k].forEach(function (c) {
+          g.clauses.forEach(function (c) {
             var options = { usePipeline: false, boost: c.boost };
             if (c.prefix) options.wildcard = lunr.Query.wildcard.TRAILING;
             // Only when wanted: lunr.js takes any clause with an editDistance (even 0) as
