@@ -11,6 +11,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Action, Axe, Fiche, Methode, Outil, Parcours, Pratique, Retour
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
+from terreau.site import address as published
 from terreau.site import qr
 from terreau.site.render import Fact, Views, duration, french_date, group_size, labels, month, period, thousands
 
@@ -19,9 +20,10 @@ class CardViews(Views):
     """The fragments around a card's text, one card at a time."""
 
     def print_links(self, card: AnyCard) -> list[dict[str, str]]:
-        """The addresses printed at the foot of a card, each with its QR code."""
+        """The addresses printed at the foot of a card, each with its QR code: the card's own
+        only if the site has a real published address (never a placeholder)."""
         links = []
-        if self.site_url:
+        if published.is_real(self.site_url):
             address = self.site_url + card.url
             title = "Code QR vers la fiche en ligne"
             links.append({"label": "Cette fiche en ligne", "url": address, "qr": qr.svg(address, title)})
