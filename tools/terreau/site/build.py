@@ -291,7 +291,13 @@ class SiteBuild:
         for route in self.catalogue.of_model(Parcours):
             steps = [self.catalogue.cards[s.fiche] for s in route.meta.etapes]
             parts = [(c.meta.titre, self.printables[c.id]) for c in steps if c.id in self.printables]
-            doc = self.cards.printable(route.meta.titre, parts, subtitle=route.meta.resume, booklet=True)
+            doc = self.cards.printable(
+                route.meta.titre,
+                parts,
+                subtitle=route.meta.resume,
+                booklet=True,
+                overview=self.printables.get(route.id, ""),
+            )
             target = site / "parcours" / f"{route.id}-livret.pdf"
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
         return jobs

@@ -106,13 +106,20 @@ class CardViews(Views):
         return self.relative(card.url, "kit.html") + "?" + query
 
     def printable(
-        self, title: str, parts: list[tuple[str, str]], subtitle: str = "", booklet: bool = False
+        self,
+        title: str,
+        parts: list[tuple[str, str]],
+        subtitle: str = "",
+        booklet: bool = False,
+        overview: str = "",
     ) -> str:
-        """A standalone document for WeasyPrint: one card, or a booklet of (title, html)."""
+        """A standalone document for WeasyPrint: one card, or a booklet of (title, html) after
+        ``overview``, the parcours' own printable page (its summary and steps, when and why)."""
         return self.env.get_template("impression.html").render(
             title=title,
             subtitle=subtitle,
             booklet=booklet,
+            overview=overview,
             cards=[{"titre": t, "html": h} for t, h in parts],
         )
 
