@@ -29,13 +29,27 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 SESSION_CACHE = Path(tempfile.mkdtemp(prefix="terreau-tests-cache-"))
 
 
-def build_site(docs_dir: Path, site_dir: Path, pdf: bool = False, cache: Path | None = None) -> None:
+# A published address as a real one would be (mkdocs.yml's default is a placeholder, which
+# printed cards never show): the session site is built for it, so its PDFs carry QR codes.
+PUBLISHED = "https://terreau.exemple.fr/"
+
+
+def build_site(
+    docs_dir: Path,
+    site_dir: Path,
+    pdf: bool = False,
+    cache: Path | None = None,
+    site_url: str | None = None,
+) -> None:
     """A real `mkdocs build` of the project's mkdocs.yml on ``docs_dir``.
 
     PDFs take time: only the builds that check them make them (``pdf=True``). The settings
     go to this build's configuration: no environment variable is changed for other tests.
+    ``site_url``: the published address (default: mkdocs.yml's, a placeholder).
     """
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir))
+    if site_url is not None:
+        config.site_url = site_url
     terreau = config.plugins["terreau"].config  # type: ignore[attr-defined]
     terreau.pdf = pdf
     terreau.cache = str(cache or SESSION_CACHE)
@@ -44,7 +58,8 @@ def build_site(docs_dir: Path, site_dir: Path, pdf: bool = False, cache: Path | 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped docs/ built for real by `terreau construire`, with its PDFs, once per test
+    """The shipped docs/ built for real by `terreau construire` for a real address
+    (``PUBLISHED``), with its PDFs, once per test
     session, in a process of its own: as on the command line, the derived files are made by a
     forked child while pages render (this test process runs threads, where Terreau does not
     fork). A test builds again in this process, without the child, and compares the bytes."""
@@ -56,7 +71,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(ROOT / "mkdocs.yml"),
     ]
     command += ["--docs", str(ROOT / "docs"), "--dossier", str(out)]
-    env = {**os.environ, "TERREAU_CACHE": str(SESSION_CACHE)}
+    env = {**os.environ, "TERREAU_CACHE": str(SESSION_CACHE), "TERREAU_ADRESSE": PUBLISHED}
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-4000:]
     return out

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import PUBLISHED, ROOT, build_site
 from mkdocs.exceptions import Abort
 from terreau.core import parallel
 from terreau.core.catalogue import build
@@ -158,7 +158,7 @@ def test_same_sources_build_the_same_bytes(tmp_path: Path, site: Path, monkeypat
     # a single process, with a fresh cache: the PDFs are laid out again, not copied.
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     again = tmp_path / "again"
-    build_site(ROOT / "docs", again, pdf=True, cache=tmp_path / "cache")
+    build_site(ROOT / "docs", again, pdf=True, cache=tmp_path / "cache", site_url=PUBLISHED)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()

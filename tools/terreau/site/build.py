@@ -25,6 +25,7 @@ from terreau.core.catalogue import Catalogue, build
 from terreau.core.forge import Forge
 from terreau.core.models import Parcours
 from terreau.derive import export, search_index
+from terreau.site import address as published
 from terreau.site import archive, derived, glossary, hosting, output, sanitize
 from terreau.site.render import environment
 from terreau.site.views.cards import CardViews
@@ -78,6 +79,13 @@ class SiteBuild:
                 f"Terreau : {len(errors)} problème(s) dans {files} fichier(s). "
                 f"Corrigez-les (ou lancez « terreau valider ») puis relancez la construction.\n"
                 f"{lines}"
+            )
+        if not published.is_real(settings.site_url):
+            say(
+                f"Adresse de publication provisoire ({settings.site_url or 'aucune'}) : les "
+                "fiches imprimées ne portent ni leur adresse ni de code QR vers la fiche en "
+                "ligne. Donnez l'adresse réelle du site (TERREAU_ADRESSE ou site_url) pour "
+                "les imprimer."
             )
         for warning in self.catalogue.problems:  # heuristics: said, never blocking
             say(warning.format_text())
@@ -285,7 +293,13 @@ class SiteBuild:
         for route in self.catalogue.of_model(Parcours):
             steps = [self.catalogue.cards[s.fiche] for s in route.meta.etapes]
             parts = [(c.meta.titre, self.printables[c.id]) for c in steps if c.id in self.printables]
-            doc = self.cards.printable(route.meta.titre, parts, subtitle=route.meta.resume, booklet=True)
+            doc = self.cards.printable(
+                route.meta.titre,
+                parts,
+                subtitle=route.meta.resume,
+                booklet=True,
+                overview=self.printables.get(route.id, ""),
+            )
             target = site / "parcours" / f"{route.id}-livret.pdf"
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
         return jobs

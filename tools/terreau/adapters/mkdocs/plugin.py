@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import normalize_url
 
 from terreau.core.forge import Forge
 from terreau.site import hosting
@@ -132,6 +133,17 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         jsonld = self.site.jsonld(page.file.src_uri)
         if jsonld is not None:
             page.meta["terreau_jsonld"] = jsonld
+        return context
+
+    def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
+        if template_name == "404.html":
+            # MkDocs gives the error page absolute addresses (/assets/…), which a folder opened
+            # over file:// cannot resolve: relative ones, like every other page of the site.
+            context["base_url"] = "."
+            context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
+            context["extra_javascript"] = [
+                normalize_url(str(script), None, ".") for script in config.extra_javascript
+            ]
         return context
 
     @event_priority(-100)  # last: the page as it will be written

@@ -11,6 +11,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Action, Axe, Fiche, Methode, Outil, Parcours, Pratique, Retour
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
+from terreau.site import address as published
 from terreau.site import glossary, qr
 from terreau.site.render import Fact, Views, duration, french_date, group_size, labels, month, period, thousands
 
@@ -19,9 +20,10 @@ class CardViews(Views):
     """The fragments around a card's text, one card at a time."""
 
     def print_links(self, card: AnyCard) -> list[dict[str, str]]:
-        """The addresses printed at the foot of a card, each with its QR code."""
+        """The addresses printed at the foot of a card, each with its QR code: the card's own
+        only if the site has a real published address (never a placeholder)."""
         links = []
-        if self.site_url:
+        if published.is_real(self.site_url):
             address = self.site_url + card.url
             title = "Code QR vers la fiche en ligne"
             links.append({"label": "Cette fiche en ligne", "url": address, "qr": qr.svg(address, title)})
@@ -104,13 +106,20 @@ class CardViews(Views):
         return self.relative(card.url, "kit.html") + "?" + query
 
     def printable(
-        self, title: str, parts: list[tuple[str, str]], subtitle: str = "", booklet: bool = False
+        self,
+        title: str,
+        parts: list[tuple[str, str]],
+        subtitle: str = "",
+        booklet: bool = False,
+        overview: str = "",
     ) -> str:
-        """A standalone document for WeasyPrint: one card, or a booklet of (title, html)."""
+        """A standalone document for WeasyPrint: one card, or a booklet of (title, html) after
+        ``overview``, the parcours' own printable page (its summary and steps, when and why)."""
         return self.env.get_template("impression.html").render(
             title=title,
             subtitle=subtitle,
             booklet=booklet,
+            overview=overview,
             cards=[{"titre": t, "html": h} for t, h in parts],
         )
 
