@@ -19,7 +19,6 @@ JSON.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import functools
 import gzip
@@ -412,7 +411,9 @@ def table(rows: list[dict[str, float]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Mesure Terreau face à mkdocs-material.")
+    from terreau.cli import Parser  # French usage and errors
+
+    parser = Parser(prog="bench.py", description="Mesure Terreau face à mkdocs-material.")
     parser.add_argument("tailles", nargs="*", type=int, default=[100, 1000, 5000])
     parser.add_argument(
         "--pdf-jusqua",

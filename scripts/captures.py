@@ -10,7 +10,6 @@ home page, a card, a listing, the search page (with a query) and a kit at 360×7
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import functools
 import http.server
@@ -75,15 +74,16 @@ def capture(site: Path, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        add_help=False,
+    from terreau.cli import Parser  # French usage and errors, as the terreau command
+
+    parser = Parser(
+        prog="captures.py",
         description=(
             "Enregistre des captures d'écran (PNG) d'un site déjà construit : accueil, une fiche, "
             "une liste, la recherche et un kit, en 360×740 (téléphone) et 1280×800 (ordinateur). "
             "Le site est servi sur 127.0.0.1 et photographié dans Chromium (Debian)."
         ),
     )
-    parser.add_argument("-h", "--help", action="help", help="affiche cette aide")
     parser.add_argument(
         "site", nargs="?", type=Path, default=Path("site"), help="dossier du site construit (défaut : site)"
     )
@@ -93,8 +93,6 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("captures"),
         help="dossier où enregistrer les captures (défaut : captures)",
     )
-    parser._positionals.title = "arguments"
-    parser._optionals.title = "options"
     args = parser.parse_args(argv)
     missing = [address for address, _ in PAGES.values() if not (args.site / address.split("?")[0]).is_file()]
     if missing:

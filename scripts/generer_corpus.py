@@ -10,7 +10,6 @@ from docs/axes/. Feedback records are a tenth of the cards, as in a living commo
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -134,7 +133,9 @@ def generate(target: Path, count: int, words: int, seed: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Génère un corpus de fiches de test.")
+    from terreau.cli import Parser  # French usage and errors
+
+    parser = Parser(prog="generer_corpus.py", description="Génère un corpus de fiches de test.")
     parser.add_argument("dossier", type=Path)
     parser.add_argument("nombre", type=int)
     parser.add_argument("--mots", type=int, default=900)
