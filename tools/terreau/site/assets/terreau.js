@@ -31,6 +31,98 @@ var terreauCharger = (function () {
   };
 })();
 
+/* The kit: an ordered list of card ids, kept in the browser (localStorage « terreau-kit »)
+ * and carried in addresses for sharing. One definition for the card pages, the finder and
+ * the kit page. Where storage is refused (file:// in some browsers, private browsing), the
+ * kit lives in the page and in its address only, without any error. */
+var terreauKit = (function () {
+  "use strict";
+  var KEY = "terreau-kit";
+  var KEY_TITLE = "terreau-kit-titre";
+  var memory = { ids: [], title: "" };
+
+  function clean(list) {
+    var seen = {};
+    return (list || []).filter(function (id) {
+      if (typeof id !== "string" || !/^[a-z0-9-]+$/.test(id) || seen[id]) return false;
+      seen[id] = true;
+      return true;
+    });
+  }
+  function storage() {
+    try {
+      var s = window.localStorage;
+      return s && typeof s.getItem === "function" ? s : null;
+    } catch (e) { return null; }
+  }
+  function get(key) {
+    var s = storage();
+    try { return s ? s.getItem(key) : null; } catch (e) { return null; }
+  }
+  function put(key, value) {
+    var s = storage();
+    try { if (s) s.setItem(key, value); } catch (e) { /* full or refused: memory only */ }
+  }
+
+  var kit = {
+    parse: function (text) { return clean(String(text || "").split(",")); },
+    read: function () {
+      var raw = get(KEY);
+      if (raw === null) return memory.ids.slice();
+      try { return clean(JSON.parse(raw)); } catch (e) { return []; }
+    },
+    write: function (ids) {
+      memory.ids = clean(ids);
+      put(KEY, JSON.stringify(memory.ids));
+      return memory.ids.slice();
+    },
+    title: function () { return get(KEY_TITLE) || memory.title; },
+    writeTitle: function (text) { memory.title = text || ""; put(KEY_TITLE, memory.title); },
+    has: function (id) { return kit.read().indexOf(id) >= 0; },
+    add: function (id) { var ids = kit.read(); if (ids.indexOf(id) < 0) ids.push(id); return kit.write(ids); },
+    remove: function (id) { return kit.write(kit.read().filter(function (x) { return x !== id; })); },
+    /* The kit page's address for a list (and a title), relative to the site's root. */
+    href: function (ids, title) {
+      var params = new URLSearchParams();
+      if (ids.length) params.set("fiches", ids.join(","));
+      if (title) params.set("titre", title);
+      var query = params.toString();
+      return TERREAU_RACINE + "kit.html" + (query ? "?" + query : "");
+    }
+  };
+  return kit;
+})();
+
+/* On a card page: « Ajouter au kit » / « Retirer du kit », and « Voir le kit (N) ». */
+(function () {
+  "use strict";
+  var box = document.querySelector(".terreau-kit-fiche[data-fiche]");
+  if (!box) return;
+  var id = box.getAttribute("data-fiche");
+  var button = box.querySelector("button");
+  var link = box.querySelector("a");
+  var status = box.querySelector(".terreau-kit-fiche__etat");
+
+  function show(announce) {
+    var ids = terreauKit.read();
+    var inKit = ids.indexOf(id) >= 0;
+    button.textContent = inKit ? "Retirer du kit" : "Ajouter au kit";
+    button.setAttribute("aria-pressed", inKit ? "true" : "false");
+    link.textContent = "Voir le kit (" + ids.length + ")";
+    link.href = terreauKit.href(ids);
+    if (announce) status.textContent = inKit ? "Fiche ajoutée au kit." : "Fiche retirée du kit.";
+  }
+  button.addEventListener("click", function () {
+    if (terreauKit.has(id)) terreauKit.remove(id); else terreauKit.add(id);
+    show(true);
+  });
+  // Back from another tab or from the history: the kit may have changed meanwhile.
+  window.addEventListener("pageshow", function () { show(false); });
+  window.addEventListener("storage", function () { show(false); });
+  show(false);
+  box.hidden = false;
+})();
+
 (function () {
   "use strict";
 
@@ -131,7 +223,7 @@ var terreauCharger = (function () {
     kitLink.textContent = "";
     if (!kit.length) return;
     var a = document.createElement("a");
-    a.href = base + "kit.html?fiches=" + encodeURIComponent(kit.join(","));
+    a.href = terreauKit.href(kit);
     a.textContent = "Imprimer le kit (" + kit.length + (kit.length > 1 ? " fiches)" : " fiche)");
     kitLink.appendChild(a);
   }
@@ -170,7 +262,7 @@ var terreauCharger = (function () {
       box.id = "terreau-kit-" + id;
       box.checked = kit.indexOf(id) >= 0;
       box.addEventListener("change", function () {
-        if (box.checked) { if (kit.indexOf(id) < 0) kit.push(id); } else { kit.splice(kit.indexOf(id), 1); }
+        kit = box.checked ? terreauKit.add(id) : terreauKit.remove(id);
         showKit();
         remember(input.value, checked());
       });
@@ -216,7 +308,8 @@ var terreauCharger = (function () {
   function restore() {
     var params = new URLSearchParams(window.location.search);
     input.value = params.get("q") || "";
-    kit = (params.get("kit") || "").split(",").filter(function (x) { return /^[a-z0-9-]+$/.test(x); });
+    // A shared address brings its kit; otherwise the one kept in this browser.
+    kit = params.has("kit") ? terreauKit.write(terreauKit.parse(params.get("kit"))) : terreauKit.read();
     showKit();
     form.querySelectorAll(".terreau-facette input[type=checkbox]").forEach(function (box) {
       box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
@@ -361,58 +454,153 @@ var terreauCharger = (function () {
 })();
 
 
-/* The kit page: a booklet assembled from the printable fragments of the chosen cards. */
+/* The kit page: the kit's sheets, reordered and removed here, and the booklet printed from
+ * them: a cover (title, date, numbered list of the sheets, licence), then each card. */
 (function () {
   "use strict";
 
   var root = document.getElementById("terreau-kit");
   if (!root) return;
   var base = TERREAU_RACINE;
+  var DEFAULT_TITLE = "Kit de fiches Terreau";
+  var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre"];
   var params = new URLSearchParams(window.location.search);
-  var ids = (params.get("fiches") || "").split(",").filter(function (x) { return /^[a-z0-9-]+$/.test(x); });
-  var title = params.get("titre") || "Kit de fiches Terreau";
+  // A shared link (or a parcours) brings its list, which becomes this browser's kit.
+  var ids = params.has("fiches") ? terreauKit.write(terreauKit.parse(params.get("fiches"))) : terreauKit.read();
+  var title = params.get("titre") || (params.has("fiches") ? "" : terreauKit.title()) || DEFAULT_TITLE;
+  if (params.has("titre")) terreauKit.writeTitle(title);
   var out = document.getElementById("terreau-kit-livret");
-  var button = document.getElementById("terreau-kit-imprimer");
+  var manage = document.getElementById("terreau-kit-gestion");
+  var list = document.getElementById("terreau-kit-liste");
+  var empty = document.getElementById("terreau-kit-vide");
+  var field = document.getElementById("terreau-kit-titre");
+  var share = document.getElementById("terreau-kit-partager");
+  var shared = document.getElementById("terreau-kit-partage");
+  var address = document.getElementById("terreau-kit-adresse");
+  var printButton = document.getElementById("terreau-kit-imprimer");
+  var announce = document.getElementById("terreau-kit-annonce");
   document.documentElement.classList.add("terreau-js");
-  if (!ids.length) return;
+
+  function frenchDate(d) {
+    var day = d.getDate();
+    return (day === 1 ? "1er" : String(day)) + " " + MONTHS[d.getMonth()] + " " + d.getFullYear();
+  }
+
+  function fragment(id) { return window.TERREAU_IMPRESSION && window.TERREAU_IMPRESSION[id]; }
+
+  function titleOf(id) {
+    var holder = document.createElement("div");
+    holder.innerHTML = fragment(id);
+    var h1 = holder.querySelector("h1");
+    return h1 ? h1.textContent.trim() : id;
+  }
 
   function load(id) {
-    // An unknown card is simply left out of the booklet.
+    // An unknown card is simply left out of the kit.
     return terreauCharger(base + "assets/terreau/impression/" + id + ".js").catch(function () {});
   }
 
-  Promise.all(ids.map(load)).then(function () {
-    var found = ids.filter(function (id) { return window.TERREAU_IMPRESSION && window.TERREAU_IMPRESSION[id]; });
+  /* The address of this kit, kept up to date so that a reload or a bookmark gives it back. */
+  function shareUrl() {
+    var href = terreauKit.href(ids, title === DEFAULT_TITLE ? "" : title);
+    return new URL(href, window.location.href).href;
+  }
+  function remember() {
+    ids = terreauKit.write(ids);
+    try {
+      var url = new URL(shareUrl());
+      window.history.replaceState(null, "", window.location.pathname + url.search);
+    } catch (e) { /* some browsers refuse it over file:// */ }
+    if (!shared.hidden) address.value = shareUrl();
+  }
+
+  function button(label, name, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button terreau-kit__bouton";
+    b.textContent = label;
+    b.setAttribute("aria-label", label + " « " + name + " »");
+    b.setAttribute("data-action", action);
+    return b;
+  }
+
+  function showList() {
+    list.textContent = "";
+    empty.hidden = ids.length > 0;
+    ids.forEach(function (id, i) {
+      var name = titleOf(id);
+      var li = document.createElement("li");
+      li.setAttribute("data-fiche", id);
+      var span = document.createElement("span");
+      span.className = "terreau-kit__nom";
+      span.textContent = name;
+      var up = button("Monter", name, "monter");
+      var down = button("Descendre", name, "descendre");
+      var remove = button("Retirer", name, "retirer");
+      up.disabled = i === 0;
+      down.disabled = i === ids.length - 1;
+      li.appendChild(span);
+      li.appendChild(up);
+      li.appendChild(down);
+      li.appendChild(remove);
+      list.appendChild(li);
+    });
+  }
+
+  /* After a change, focus stays on the same sheet's button, or its neighbour when that
+   * button can no longer be used, or the next sheet after a removal. */
+  function focusOn(id, action) {
+    var li = list.querySelector("li[data-fiche='" + id + "']");
+    if (!li) return;
+    var wanted = li.querySelector("[data-action='" + action + "']");
+    if (wanted && wanted.disabled) wanted = li.querySelector("[data-action]:not([disabled])");
+    if (wanted) wanted.focus();
+  }
+
+  function showBooklet() {
+    out.textContent = "";
     var cover = document.createElement("section");
     cover.className = "terreau-kit__couverture";
     var h = document.createElement("h2");
+    h.className = "terreau-kit__couverture-titre";
     h.textContent = title;
+    var when = document.createElement("p");
+    when.className = "terreau-kit__date";
+    when.textContent = frenchDate(new Date());
     var count = document.createElement("p");
-    count.textContent = found.length + (found.length > 1 ? " fiches" : " fiche") + " · textes sous licence CC BY-SA 4.0";
-    cover.appendChild(h);
-    cover.appendChild(count);
+    count.textContent = ids.length + (ids.length > 1 ? " fiches" : " fiche");
     var contents = document.createElement("nav");
     contents.className = "terreau-kit__sommaire";
     contents.setAttribute("aria-label", "Sommaire du kit");
-    var heading = document.createElement("h2");
+    var heading = document.createElement("h3");
     heading.textContent = "Sommaire";
-    var list = document.createElement("ol");
+    var items = document.createElement("ol");
     contents.appendChild(heading);
-    contents.appendChild(list);
+    contents.appendChild(items);
+    var licence = document.createElement("p");
+    licence.className = "terreau-kit__licence";
+    licence.textContent = "Textes sous licence CC BY-SA 4.0 — Terreau";
+    cover.appendChild(h);
+    cover.appendChild(when);
+    cover.appendChild(count);
+    cover.appendChild(contents);
+    cover.appendChild(licence);
     out.appendChild(cover);
-    out.appendChild(contents);
-    found.forEach(function (id, i) {
+    ids.forEach(function (id, i) {
       var section = document.createElement("section");
       section.className = "terreau-kit__fiche";
-      section.innerHTML = window.TERREAU_IMPRESSION[id];
+      section.innerHTML = fragment(id);
+      // A card's own « Ajouter au kit » has no place inside the kit.
+      section.querySelectorAll(".terreau-kit-fiche").forEach(function (el) { el.remove(); });
       // Each card's own anchors would repeat across the booklet.
       section.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
       // One level down, so that the booklet's outline stays whole: a card's h2 becomes an h3.
-      section.querySelectorAll("h5, h4, h3, h2").forEach(function (h) {
-        var lower = document.createElement("h" + (Number(h.tagName[1]) + 1));
-        lower.innerHTML = h.innerHTML;
-        lower.className = h.className;
-        h.replaceWith(lower);
+      section.querySelectorAll("h5, h4, h3, h2").forEach(function (old) {
+        var lower = document.createElement("h" + (Number(old.tagName[1]) + 1));
+        lower.innerHTML = old.innerHTML;
+        lower.className = old.className;
+        old.replaceWith(lower);
       });
       section.querySelectorAll("h1").forEach(function (h1) {
         var h2 = document.createElement("h2");
@@ -421,12 +609,69 @@ var terreauCharger = (function () {
         h1.replaceWith(h2);
       });
       var item = document.createElement("li");
-      item.textContent = section.querySelector(".terreau-kit__titre").textContent.replace(/^\d+\. /, "");
-      list.appendChild(item);
+      item.textContent = titleOf(id);
+      items.appendChild(item);
       out.appendChild(section);
     });
-    button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
+    printButton.disabled = ids.length === 0;
+  }
+
+  function refresh() {
+    remember();
+    showList();
+    showBooklet();
+  }
+
+  list.addEventListener("click", function (event) {
+    var b = event.target.closest("button[data-action]");
+    if (!b) return;
+    var id = b.closest("li").getAttribute("data-fiche");
+    var action = b.getAttribute("data-action");
+    var i = ids.indexOf(id);
+    var name = titleOf(id);
+    if (action === "retirer") {
+      ids.splice(i, 1);
+      refresh();
+      announce.textContent = "« " + name + " » retirée du kit.";
+      var next = ids[Math.min(i, ids.length - 1)];
+      if (next) focusOn(next, "retirer"); else field.focus();
+      return;
+    }
+    var j = action === "monter" ? i - 1 : i + 1;
+    if (j < 0 || j >= ids.length) return;
+    ids.splice(i, 1);
+    ids.splice(j, 0, id);
+    refresh();
+    announce.textContent = "« " + name + " » est maintenant en position " + (j + 1) + " sur " + ids.length + ".";
+    focusOn(id, action);
+  });
+
+  field.value = title;
+  field.addEventListener("input", function () {
+    title = field.value.trim() || DEFAULT_TITLE;
+    terreauKit.writeTitle(title === DEFAULT_TITLE ? "" : title);
+    remember();
+    out.querySelector(".terreau-kit__couverture-titre").textContent = title;
+  });
+
+  share.addEventListener("click", function () {
+    shared.hidden = false;
+    address.value = shareUrl();
+    address.focus();
+    address.select();
+    announce.textContent = "Adresse du kit prête à copier.";
+    try {
+      navigator.clipboard.writeText(address.value).then(function () {
+        announce.textContent = "Adresse du kit copiée : collez-la dans un message.";
+      }, function () {});
+    } catch (e) { /* no clipboard here (file://, old browser): the field is selected */ }
+  });
+  printButton.addEventListener("click", function () { window.print(); });
+
+  Promise.all(ids.map(load)).then(function () {
+    ids = ids.filter(fragment);
+    refresh();
+    manage.hidden = false;
     root.setAttribute("data-pret", "oui");
   });
 })();

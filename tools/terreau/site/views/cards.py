@@ -146,6 +146,7 @@ class CardViews(Views):
             pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
             booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
             kit=self.kit_href(card),
+            kit_page=self.relative(card.url, "kit.html"),
             card=card,
             meta=card.meta,
             kind_label=vocabulary("type").label(card.kind),
