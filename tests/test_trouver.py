@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from terreau.core.catalogue import Catalogue, build
+from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 
 pytestmark = pytest.mark.browser
@@ -163,3 +164,16 @@ def test_the_map_places_feedback_by_departement(site: Path) -> None:
     assert '<svg viewBox="0 0 600 560" role="img"' in html
     assert "<strong>Ain (01)</strong>" in html and "Léaz : premier porte-à-porte des besoins" in html
     assert html.count('class="terreau-carte__fond"') + html.count('class="terreau-carte__lieu"') == 96
+
+
+def test_a_feedback_record_is_found_by_the_size_of_its_communes() -> None:
+    """« Retour d'expérience » + a size: a record counts by its communes' population."""
+    catalogue = build(ROOT / "tests/fixtures/base")
+    record = catalogue.cards["retour-essai"]
+    populations = [c.population for c in record.meta.lieu.communes]  # type: ignore[union-attr]
+    assert populations == [70000]
+    assert finder.facet_values(record, catalogue)["communes"] == ["plus-10000"]
+    sizes = vocabulary("taille_commune")
+    assert [sizes.size_of(n) for n in (0, 499, 500, 1999, 2000, 9999, 10000)] == [
+        "moins-500", "moins-500", "500-2000", "500-2000", "2000-10000", "2000-10000", "plus-10000",
+    ]  # fmt: skip

@@ -19,6 +19,7 @@ class Term:
     question: str | None = None  # offered on « Par où commencer ? » with this wording
     minutes: int | None = None  # a duration unit's length
     minutes_max: int | None = None  # a duration class's upper bound (None: no bound)
+    habitants_max: int | None = None  # a commune size's upper bound (None: no bound)
 
     def count(self, n: int) -> str:
         """The label agreed with a number: « 1 jour », « 3 jours »."""
@@ -38,6 +39,12 @@ class Vocabulary:
     def rank(self, term_id: str) -> int:
         """A value's place in the vocabulary's order (cheapest, shortest, least tried first)."""
         return list(self.terms).index(term_id)
+
+    def size_of(self, population: int) -> str:
+        """The commune size a population falls in (vocabulary taille_commune)."""
+        return next(
+            t.id for t in self.terms.values() if t.habitants_max is None or population <= t.habitants_max
+        )
 
     def questions(self) -> list[tuple[str, str]]:
         """The values « Par où commencer ? » offers, with their wording there."""
@@ -62,6 +69,7 @@ def vocabularies() -> dict[str, Vocabulary]:
                     t.get("question"),
                     t.get("minutes"),
                     t.get("minutes_max"),
+                    t.get("habitants_max"),
                 )
                 for tid, t in spec["valeurs"].items()
             },

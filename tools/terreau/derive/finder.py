@@ -17,7 +17,7 @@ from typing import Any
 from terreau.core import atomic
 from terreau.core.catalogue import Catalogue
 from terreau.core.loader import AnyCard, Card
-from terreau.core.models import Action, Axe, Duree, Methode, Outil, Parcours, Retour
+from terreau.core.models import Action, Axe, CardModel, Duree, Methode, Outil, Parcours, Retour
 from terreau.core.pages import NEEDS as NEEDS
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import search_index
@@ -77,12 +77,22 @@ def facet_values(card: AnyCard, catalogue: Catalogue) -> dict[str, list[str]]:
         "besoins": list(getattr(m, "besoins", [])),
         "porteurs": list(getattr(m, "porteurs", [])),
         "publics": list(getattr(m, "publics", [])),
-        "communes": list(getattr(m, "communes", [])) if card.kind != "retour" else [],
+        "communes": _sizes(m),
         "duree": [duration_class(m.duree)] if hasattr(m, "duree") else [],
         "cout": [m.cout] if hasattr(m, "cout") else [],
         "difficulte": [m.difficulte] if hasattr(m, "difficulte") else [],
         "maturite": [m.maturite] if hasattr(m, "maturite") else [],
     }
+
+
+def _sizes(meta: CardModel) -> list[str]:
+    """The commune sizes a card is for; for a feedback record, the sizes of its communes,
+    from their population (« Moins de 500 » finds the village records)."""
+    if isinstance(meta, Retour):
+        sizes = vocabulary("taille_commune")
+        found = {sizes.size_of(c.population) for c in meta.lieu.communes if c.population is not None}
+        return [s for s in sizes.terms if s in found]
+    return list(getattr(meta, "communes", []))
 
 
 def facet_choices(facet: Facet, catalogue: Catalogue) -> list[tuple[str, str]]:
