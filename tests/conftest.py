@@ -77,6 +77,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def page_types(*extra: tuple[str, str]) -> dict[str, str]:
+    """One page of every type a visitor meets, by name (and ``extra`` pages a test adds)."""
+    from terreau.core.catalogue import build as build_catalogue
+
+    catalogue = build_catalogue(ROOT / "docs")
+    pages = {
+        "accueil": "index.html",
+        "recherche": "recherche.html?q=energie",
+        "liste": "methodes/index.html",
+        "axes": "axes/index.html",
+        "contribuer": "contribuer.html",
+        "reference": "contribuer/reference.html",
+        "accessibilite": "accessibilite.html",
+        "besoin": "trouver/mobiliser.html",
+        "carte": "retours/index.html",
+        "apropos": "resilience.html",
+        "kit": "kit.html?fiches=enquete-collective,world-cafe",
+        **dict(extra),
+    }
+    for kind in ("methode", "outil", "action", "retour", "parcours", "axe"):
+        cards = catalogue.of_kind(kind)
+        if cards:
+            pages[f"fiche-{kind}"] = cards[0].url
+    return pages
+
+
 @pytest.fixture
 def docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the shipped docs/ in a temporary folder, which is also the working directory."""

@@ -7,36 +7,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT
-from terreau.core.catalogue import build
+from conftest import ROOT, page_types
 
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def page_types() -> dict[str, str]:
-    """One page of every type a visitor meets, by name."""
-    catalogue = build(ROOT / "docs")
-    pages = {
-        "accueil": "index.html",
-        "recherche": "recherche.html?q=energie",
-        "liste": "methodes/index.html",
-        "axes": "axes/index.html",
-        "contribuer": "contribuer.html",
-        "reference": "contribuer/reference.html",
-        "accessibilite": "accessibilite.html",
-        "besoin": "trouver/mobiliser.html",
-        "carte": "retours/index.html",
-        "apropos": "resilience.html",
-        "kit": "kit.html?fiches=enquete-collective,world-cafe",
-    }
-    for kind in ("methode", "outil", "action", "retour", "parcours", "axe"):
-        cards = catalogue.of_kind(kind)
-        if cards:
-            pages[f"fiche-{kind}"] = cards[0].url
-    return pages
 
 
 PAGES = page_types()
