@@ -37,6 +37,8 @@ def test_method_page_shows_what_a_mayor_needs(site: Path) -> None:
     ]:
         # A label may link to the glossary (« Maturité »).
         assert re.search(rf"<dt>(<a [^>]*>)?{label}(</a>)?</dt>\s*<dd>{re.escape(value)}</dd>", html), label
+    # What field feedback does not say (its communes' population) is not shown as « non renseigné ».
+    assert "Mise en pratique :" in html and "non renseigné" not in html
     # Steps link to the tool sheets they use, and the tool sheet links back.
     assert 'href="../outils/guide-entretien-semi-directif.html"' in html
     tool = (site / "outils/guide-entretien-semi-directif.html").read_text("utf-8")
