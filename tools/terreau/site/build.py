@@ -23,8 +23,9 @@ from markupsafe import escape
 from terreau.core import atomic, attribution, builddate, pages, tree
 from terreau.core.catalogue import Catalogue, build
 from terreau.core.forge import Forge
+from terreau.core.loader import AnyCard
 from terreau.core.models import Parcours
-from terreau.derive import export, search_index
+from terreau.derive import search_index
 from terreau.site import address as published
 from terreau.site import archive, derived, glossary, hosting, output, sanitize
 from terreau.site.render import environment
@@ -167,7 +168,7 @@ class SiteBuild:
     @staticmethod
     def data_files() -> list[str]:
         """The open-data files, written while pages render (pages link to them)."""
-        return [f"{pages.DATA}/{name}" for name in export.names()]
+        return pages.data_files()
 
     # -- the build ------------------------------------------------------------------------------
 
@@ -196,24 +197,22 @@ class SiteBuild:
         title = card.meta.titre if card is not None else given
         return str(escape(title)) if isinstance(title, str) else title
 
-    def content(self, src_uri: str, html: str, page_url: str, written: bool) -> str:
-        """A page's HTML once rendered: made inert, then completed. ``written``: the page is
-        a file of docs/ (not one the site generated)."""
+    def content(self, src_uri: str, html: str, page_url: str) -> str:
+        """A page's HTML once rendered: made inert, then completed."""
         html = sanitize.clean(html)
         if src_uri != pages.GLOSSARY:  # the first jargon word of the page's own text
             html = glossary.link(html, page_url)
         if self.catalogue.by_path(src_uri) is not None:
             # Header and footer are made beside the pages (derived.py), put in by page().
             return HEADER + html + FOOTER
-        return self.pages.complete(src_uri, html, page_url, written)
+        return self.pages.complete(src_uri, html, page_url)
 
     def jsonld(self, src_uri: str) -> str | None:
         card = self.catalogue.by_path(src_uri)
-        return self._parts(src_uri)[2] if card is not None else None
+        return self._parts(card)[2] if card is not None else None
 
-    def _parts(self, src_uri: str) -> tuple[str, str, str]:
-        card = self.catalogue.by_path(src_uri)
-        assert card is not None and self.derived is not None
+    def _parts(self, card: AnyCard) -> tuple[str, str, str]:
+        assert self.derived is not None, "start() first"
         return self.derived.parts(card)
 
     def page(self, src_uri: str, dest_uri: str, text: str, content: str) -> str:
@@ -228,7 +227,7 @@ class SiteBuild:
         card = self.catalogue.by_path(src_uri)
         if card is None:
             return text
-        header, footer, _jsonld = self._parts(src_uri)
+        header, footer, _jsonld = self._parts(card)
         printable = content.replace(HEADER, header).replace(FOOTER, footer)
         rel = f"{ASSETS}/impression/{card.id}.js"
         script = search_index.script("TERREAU_IMPRESSION", printable, key=card.id)

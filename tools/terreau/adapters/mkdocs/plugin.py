@@ -127,7 +127,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self.site.content(page.file.src_uri, html, page.url, page.file.generated_by is None)
+        return self.site.content(page.file.src_uri, html, page.url)
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         jsonld = self.site.jsonld(page.file.src_uri)

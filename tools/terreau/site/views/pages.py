@@ -190,7 +190,7 @@ class PageViews(Views):
     def reference(self, page_url: str) -> str:
         return self.env.get_template("reference.html").render(reference.context(self.catalogue))
 
-    def complete(self, src: str, html: str, page_url: str, written: bool) -> str:
+    def complete(self, src: str, html: str, page_url: str) -> str:
         """A page's HTML followed by what the site adds to it: « Partager un retour » (a
         page of the site is not edited by its readers: « Modifier cette page » is on cards
         only), then the page's own view if it has one."""
