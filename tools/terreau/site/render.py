@@ -38,6 +38,7 @@ from terreau.core.models import (
     Retour,
     TailleGroupe,
 )
+from terreau.core.vocabulary import duration as duration
 from terreau.core.vocabulary import vocabulary
 
 
@@ -61,13 +62,6 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["terreau_count"] = lambda key, groups: len(groups.get(key, []))
     return env
-
-
-def duration(d: Duree) -> str:
-    unit = vocabulary("unite_duree").terms[d.unite]
-    if d.max is None or d.max == d.min:
-        return unit.count(d.min)
-    return f"{d.min} à {unit.count(d.max)}"
 
 
 def group_size(t: TailleGroupe) -> str:
