@@ -15,12 +15,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import Markup
 
 from terreau.core import attribution, communes
 
 from terreau.derive import finder, places
 
-from terreau.site import qr
+from terreau.site import identity, qr
 from terreau.core.catalogue import Catalogue
 from terreau.core.forge import Forge
 from terreau.core.loader import AnyCard
@@ -38,6 +39,7 @@ from terreau.core.models import (
     Retour,
     TailleGroupe,
 )
+from terreau.core.identity import identities
 from terreau.core.vocabulary import duration as duration
 from terreau.core.vocabulary import vocabulary
 
@@ -152,6 +154,9 @@ class Views:
         self.review_before = review_before
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
+        # Every template may draw an axis chip: card headers, listings, search, print.
+        env.globals["axe_badge"] = self.axis_badge
+        env.globals["axes_ids"] = self.axis_ids
 
     @staticmethod
     def relative(from_url: str, to_url: str) -> str:
@@ -165,6 +170,20 @@ class Views:
             "titre": card.meta.titre,
             "type": vocabulary("type").label(card.kind),
         }
+
+    def axis_badge(self, axis_id: str, libelle: str | None = None) -> Markup:
+        """An axis chip: icon and name (or ``libelle``) in the axis colour."""
+        card = self.catalogue.cards.get(axis_id)
+        html = self.env.get_template("axe.html").render(
+            id=axis_id,
+            label=libelle or (card.meta.titre if card is not None else axis_id),
+            icon=identity.icon(identities().of(axis_id).icone),
+        )
+        return Markup(html.strip())
+
+    def axis_ids(self) -> list[str]:
+        """The axis cards, in the catalogue's order."""
+        return [c.id for c in self.catalogue.of_model(Axe)]
 
     def _evidence(self) -> dict[str, finder.Evidence]:
         if not hasattr(self, "_proofs"):

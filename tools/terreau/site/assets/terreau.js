@@ -102,6 +102,25 @@ var terreauKit = (function () {
   return kit;
 })();
 
+/* ---- Axis identity: the chips of a card's axes (icon + name in the axis colour), copied
+ * from the page's <template id="terreau-axes-modeles"> (drawn by the axe_badge helper, so
+ * there is one definition); which axes a card has comes from the facet table's « axes ». */
+var terreauAxes = function (table, pos) {
+  var out = document.createElement("span");
+  out.className = "terreau-axes";
+  var models = document.getElementById("terreau-axes-modeles");
+  var facet = table.facettes.filter(function (f) { return f.id === "axes"; })[0];
+  if (!models || !facet) return out;
+  facet.valeurs.forEach(function (v, i) {
+    var chip = (facet.codes[pos] & (1 << i)) && models.content.querySelector("[data-axe='" + v[0] + "']");
+    if (!chip) return;
+    out.appendChild(document.createTextNode(" "));  // read apart from the kind and each other
+    out.appendChild(chip.cloneNode(true));
+  });
+  return out;
+};
+/* ---- end of axis identity ---- */
+
 /* On a card page: « Ajouter au kit » / « Retirer du kit », and « Voir le kit (N) ». */
 (function () {
   "use strict";
@@ -248,9 +267,9 @@ var terreauKit = (function () {
     } catch (e) { /* some browsers refuse it over file:// */ }
   }
 
-  function render(rows, total, text) {
+  function render(rows, total, text, positions) {
     list.textContent = "";
-    rows.forEach(function (c) {
+    rows.forEach(function (c, i) {
       var li = document.createElement("li");
       li.className = "terreau-resultat";
       var kind = document.createElement("span");
@@ -262,6 +281,7 @@ var terreauKit = (function () {
       var p = document.createElement("p");
       p.textContent = c[3];
       li.appendChild(kind);
+      li.appendChild(terreauAxes(table, positions[i]));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
       li.appendChild(p);
@@ -305,7 +325,7 @@ var terreauKit = (function () {
       var kept = found.filter(function (pos) { return passes(pos, mask, null); });
       return cardsAt(kept.slice(0, shown)).then(function (rows) {
         if (mine === run) {
-          render(rows, kept.length, text);
+          render(rows, kept.length, text, kept);
           form.setAttribute("data-pret", "oui");
         }
       });
@@ -429,6 +449,7 @@ var terreauKit = (function () {
   function item(s, advice, records) {
     var li = element("li", "terreau-suggestion");
     li.appendChild(element("span", "terreau-resultat__type", card(s.pos)[2]));
+    li.appendChild(terreauAxes(table, s.pos));
     li.appendChild(document.createTextNode(" "));
     li.appendChild(link(s.pos, "terreau-suggestion__titre"));
     var facts = advice.faits[s.pos] || [];

@@ -97,6 +97,7 @@ class PageViews(Views):
         proof = self._evidence()[s.card.id].retours if examples else []
         return self.link(page_url, s.card.id) | {
             "resume": s.card.meta.resume,
+            "axes": finder.facet_values(s.card, self.catalogue)["axes"],
             "facts": finder.key_facts(s.card),
             "reasons": s.reasons,
             "example": self.record_link(page_url, proof[0]) if proof else None,
