@@ -167,11 +167,11 @@ class CardViews(Views):
             found.append(("Coût", band.montant or band.libelle))
         if hasattr(m, "duree"):
             found.append(("Durée", duration(m.duree)))
-        if getattr(m, "porteurs", None):
-            carriers = vocabulary("porteurs")
-            found.append(("", "portée par : " + ", ".join(_lower_first(carriers.label(p)) for p in m.porteurs)))
-        if isinstance(m, Pratique | Parcours) and m.communes:
-            found.append(("", commune_sizes(m.communes)))
+        if isinstance(m, Pratique | Parcours):
+            carriers = ", ".join(_lower_first(vocabulary("porteurs").label(p)) for p in m.porteurs)
+            found.append(("", f"portée par : {carriers}"))
+            if m.communes:
+                found.append(("", commune_sizes(m.communes)))
         return [{"label": label, "value": value[:1].upper() + value[1:]} for label, value in found]
 
     def breadcrumb(self, card: AnyCard) -> list[dict[str, str]]:
