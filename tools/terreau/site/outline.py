@@ -1,4 +1,4 @@
-"""The headings of an HTML fragment (h2, with their h3), for a page's table of contents."""
+"""The headings of an HTML fragment (h1 to h3, nested), for a page's table of contents."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 # Fragments made by Terreau's own templates: every heading a table of contents lists has an id.
-_HEADING = re.compile(r"<h([23])\b[^>]*?\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL)
+_HEADING = re.compile(r"<h([1-3])\b[^>]*?\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -19,14 +19,14 @@ class Heading:
 
 
 def headings(html: str) -> list[Heading]:
-    """The h2 of ``html`` in order, each with the h3 that follow it (an h3 before any h2 is
-    listed on its own)."""
+    """The headings of ``html`` in order, each under the closest higher one before it."""
     found: list[Heading] = []
+    open_: list[Heading] = []  # the current heading of each level above
     for match in _HEADING.finditer(html):
         level, anchor, inner = int(match.group(1)), match.group(2), match.group(3)
         heading = Heading(level, anchor, " ".join(_TAG.sub("", inner).split()))
-        if level == 3 and found and found[-1].level == 2:
-            found[-1].children.append(heading)
-        else:
-            found.append(heading)
+        while open_ and open_[-1].level >= level:
+            open_.pop()
+        (open_[-1].children if open_ else found).append(heading)
+        open_.append(heading)
     return found

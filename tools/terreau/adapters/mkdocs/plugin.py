@@ -136,9 +136,15 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             page.meta["terreau_jsonld"] = jsonld
         # MkDocs' table of contents knows the Markdown's headings only: a card's header and
         # footer sections (steps, sources, links…) are added in page order.
+        # The card's title (its header's h1) holds them all: the theme lists its sections
+        # and its « skip to content » link leads to the title.
         before, after = self.site.headings(page.file.src_uri)
         if before or after:
-            page.toc = TableOfContents([*map(_anchor, before), *page.toc, *map(_anchor, after)])
+            items = [*map(_anchor, before), *page.toc, *map(_anchor, after)]
+            if items[0].level == 1:
+                items[0].children += items[1:]
+                items = items[:1]
+            page.toc = TableOfContents(items)
         return context
 
     def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
