@@ -203,9 +203,8 @@ def article(tree: _Tree) -> Element:
 def starts_footer(element: Element) -> bool:
     """Is this element the first one of fiche_pied.html (right after the card's text)?
 
-    Every top-level element of that template has an id or class starting with ``terreau-``,
-    except the headings of a retour's lists (« Ce qui a marché »…), which have no id: a
-    heading of the card's text always has one (the toc extension gives it).
+    Every top-level element of that template has an id or class starting with ``terreau-``;
+    a heading without an id is not the card's own either (the toc extension gives each one).
     """
     marks = [element.attrs.get("id", ""), *element.classes()]
     if any(mark.startswith("terreau-") for mark in marks):

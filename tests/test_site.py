@@ -30,7 +30,7 @@ def test_method_page_shows_what_a_mayor_needs(site: Path) -> None:
     assert '<h1 id="terreau-titre">Enquête collective</h1>' in html
     for label, value in [
         ("Durée", "2 à 4 mois"),
-        ("Coût", "Coût faible"),
+        ("Coût", "Coût faible (moins de 1 000 €)"),
         ("Qui porte", "Association, Collectif d&#39;habitants, Élus"),
         ("Taille du groupe", "10 à 30 personnes"),
         ("Maturité", "Expérimenté"),

@@ -47,7 +47,7 @@ def test_energy_bills_bring_energy_actions_with_their_facts(catalogue: Catalogue
     assert len(actions) >= 3
     assert all(a.meta.axe == "resilience-energetique" for a in actions)
     labels = [label for label, _value in finder.key_facts(actions[0])]
-    assert labels == ["Coût", "Porté par", "Durée"]
+    assert labels == ["Coût", "Durée", "Porté par"]
 
 
 def test_a_situation_filters_by_budget_and_time(catalogue: Catalogue) -> None:

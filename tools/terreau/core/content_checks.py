@@ -1,4 +1,5 @@
-"""Checks on what a card says, beyond its schema: no personal contact data, no external image."""
+"""Checks on what a card says, beyond its schema: no personal contact data, no external image,
+no summary announcing another cost than the card's cost band."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from terreau.core import yamlsafe
 from terreau.core.problems import Problem, field_name, problem
+from terreau.core.vocabulary import vocabulary
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 # No look-behind here: it made the pattern ten times slower; the character before a match
@@ -47,9 +49,53 @@ def _phones(text: str) -> Iterator[re.Match[str]]:
 _CONTACTS = ((_emails, "CONTACT_PERSONNEL"), (_phones, "TELEPHONE"))
 
 
+# A summary speaks of cost in clauses such as « Coût faible à moyen », « Sans coût » or
+# « Gratuit » (« coûtent peu » is not a band's name); a clause ends at a punctuation mark.
+_CLAUSE_END = re.compile(r"[.;:,()]")
+_COST_WORD = re.compile(r"\b(?:co[uû]ts?|gratuite?s?)\b", re.IGNORECASE)
+
+
+def _named_bands(clause: str) -> list[str]:
+    """The cost bands whose words (vocabulary cout, « mots_resume ») a clause uses."""
+    return [
+        band.id
+        for band in vocabulary("cout").terms.values()
+        if any(re.search(rf"\b{re.escape(word)}\b", clause, re.IGNORECASE) for word in band.mots_resume)
+    ]
+
+
+def cost_of_summary(parsed: yamlsafe.Parsed, src: str) -> list[Problem]:
+    """A summary that names another cost band than the card's own field cout (a range of
+    bands included: the card's box shows one band, the reader sees two different costs)."""
+    summary, band = parsed.value.get("resume"), parsed.value.get("cout")
+    bands = vocabulary("cout").terms
+    if not isinstance(summary, str) or not isinstance(band, str) or band not in bands:
+        return []
+    for clause in _CLAUSE_END.split(summary):
+        if not _COST_WORD.search(clause):
+            continue
+        named = _named_bands(clause)
+        if named and named != [band]:
+            words = " / ".join(f"« {w} »" for w in bands[band].mots_resume)
+            line = parsed.line_of(("resume",), 1)
+            return [
+                problem(
+                    src,
+                    line,
+                    "COUT_RESUME",
+                    "resume",
+                    annonce=" ".join(clause.split()),
+                    cout=band,
+                    libelle=bands[band].libelle,
+                    mots=words,
+                )
+            ]
+    return []
+
+
 def scan(parsed: yamlsafe.Parsed, body: str, body_line: int, src: str) -> list[Problem]:
     """Problems in the front matter values and the Markdown body, each at its own line."""
-    problems = []
+    problems = cost_of_summary(parsed, src)
     for path, text in _strings(parsed.value):
         for finder, code in _CONTACTS:
             found = next(finder(text), None)

@@ -248,6 +248,15 @@ CATALOGUE: dict[str, Code] = {
             severity="avertissement",
         ),
         Code(
+            "COUT_RESUME",
+            "le résumé annonce « {annonce} », mais le champ cout vaut « {cout} » ({libelle})",
+            "L'encadré de la fiche affiche le niveau du champ cout : accordez les deux. Si le "
+            "résumé dit juste, changez cout ; sinon, écrivez dans le résumé les mots de ce "
+            "niveau ({mots}).",
+            "Coût du résumé différent du champ cout",
+            severity="avertissement",
+        ),
+        Code(
             "IGNORER",
             "{detail}",
             "{conseil}",

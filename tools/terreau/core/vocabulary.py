@@ -24,7 +24,8 @@ class Term:
     minutes: int | None = None  # a duration unit's length
     minutes_max: int | None = None  # a duration class's upper bound (None: no bound)
     habitants_max: int | None = None  # a commune size's upper bound (None: no bound)
-    montant: str | None = None  # a cost band in euros, as a card page and the finder say it
+    montant: str | None = None  # a cost band's range in euros, as a card's key facts say it
+    mots_resume: tuple[str, ...] = ()  # the words by which a summary names a cost band
 
     def count(self, n: int) -> str:
         """The label agreed with a number: « 1 jour », « 3 jours »."""
@@ -76,6 +77,7 @@ def vocabularies() -> dict[str, Vocabulary]:
                     t.get("minutes_max"),
                     t.get("habitants_max"),
                     t.get("montant"),
+                    tuple(t.get("mots_resume", ())),
                 )
                 for tid, t in spec["valeurs"].items()
             },

@@ -257,19 +257,19 @@ class Suggestion:
 
 
 def key_facts(card: AnyCard) -> list[tuple[str, str]]:
-    """What a mayor weighs first, as (label, value): cost in euros, who carries it, how long."""
+    """What a mayor weighs first, as (label, value): cost in euros, how long, who carries it."""
     m = card.meta
     facts = []
     if isinstance(m, Action | Methode | Outil):
         amount = vocabulary("cout").terms[m.cout].montant
         if amount:
             facts.append(("Coût", amount))
+    if isinstance(m, Action | Methode | Outil | Parcours):
+        facts.append(("Durée", duration(m.duree)))
     porteurs = getattr(m, "porteurs", [])
     if porteurs:
         names = [vocabulary("porteurs").label(p) for p in porteurs]
         facts.append(("Porté par", ", ".join(n[0].lower() + n[1:] for n in names)))
-    if isinstance(m, Action | Methode | Outil | Parcours):
-        facts.append(("Durée", duration(m.duree)))
     return facts
 
 

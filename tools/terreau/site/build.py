@@ -27,7 +27,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Parcours
 from terreau.derive import search_index
 from terreau.site import address as published
-from terreau.site import archive, derived, glossary, hosting, identity, output, sanitize
+from terreau.site import archive, derived, glossary, hosting, identity, outline, output, sanitize
 from terreau.site.render import environment
 from terreau.site.views.cards import CardViews
 from terreau.site.views.pages import PageViews
@@ -209,6 +209,15 @@ class SiteBuild:
             # Header and footer are made beside the pages (derived.py), put in by page().
             return HEADER + html + FOOTER
         return self.pages.complete(src_uri, html, page_url)
+
+    def headings(self, src_uri: str) -> tuple[list[outline.Heading], list[outline.Heading]]:
+        """The sections a card's header and footer add around its text (before, after), for
+        the generator's table of contents, which knows only the text's own; none for a page."""
+        card = self.catalogue.by_path(src_uri)
+        if card is None:
+            return [], []
+        header, footer, _jsonld = self._parts(card)
+        return outline.headings(header), outline.headings(footer)
 
     def jsonld(self, src_uri: str) -> str | None:
         card = self.catalogue.by_path(src_uri)

@@ -123,6 +123,22 @@ def inhabitants(commune: Commune) -> str:
         return ""
     source = f"INSEE, {communes.header()['annee']}" if known.officielle else str(known.annee)
     return f", {thousands(known.habitants)} habitants ({source})"
+def commune_sizes(ids: list[str]) -> str:
+    """A card's commune sizes in a few words: « communes de toute taille », « communes de moins
+    de 2 000 hab. », « communes de 2 000 hab. ou plus », « communes de 500 à 10 000 hab. »."""
+    sizes = list(vocabulary("taille_commune").terms.values())
+    chosen = sorted({[s.id for s in sizes].index(i) for i in ids})
+    if chosen != list(range(chosen[0], chosen[-1] + 1)):  # not one range: each size named
+        return "communes : " + ", ".join(sizes[i].libelle.lower() for i in chosen)
+    low = sizes[chosen[0] - 1].habitants_max if chosen[0] else None
+    high = sizes[chosen[-1]].habitants_max
+    if low is None and high is None:
+        return "communes de toute taille"
+    if low is None:
+        return f"communes de moins de {thousands(high + 1)} hab."  # type: ignore[operator]
+    if high is None:
+        return f"communes de {thousands(low + 1)} hab. ou plus"
+    return f"communes de {thousands(low + 1)} à {thousands(high + 1)} hab."
 
 
 def labels(vocab: str, ids: list[str]) -> str:

@@ -15,10 +15,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import normalize_url
 
 from terreau.core.forge import Forge
-from terreau.site import hosting
+from terreau.site import hosting, outline
 from terreau.site.build import ASSETS, BuildFailure, Settings, SiteBuild
 
 log = get_plugin_logger(__name__)
@@ -133,6 +134,17 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         jsonld = self.site.jsonld(page.file.src_uri)
         if jsonld is not None:
             page.meta["terreau_jsonld"] = jsonld
+        # MkDocs' table of contents knows the Markdown's headings only: a card's header and
+        # footer sections (steps, sources, links…) are added in page order.
+        # The card's title (its header's h1) holds them all: the theme lists its sections
+        # and its « skip to content » link leads to the title.
+        before, after = self.site.headings(page.file.src_uri)
+        if before or after:
+            items = [*map(_anchor, before), *page.toc, *map(_anchor, after)]
+            if items[0].level == 1:
+                items[0].children += items[1:]
+                items = items[:1]
+            page.toc = TableOfContents(items)
         return context
 
     def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
@@ -149,6 +161,12 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     @event_priority(-100)  # last: the page as it will be written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return self.site.page(page.file.src_uri, page.file.dest_uri, output, page.content or "")
+
+
+def _anchor(heading: outline.Heading) -> AnchorLink:
+    link = AnchorLink(heading.title, heading.id, heading.level)
+    link.children = [_anchor(child) for child in heading.children]
+    return link
 
 
 @contextlib.contextmanager

@@ -7,13 +7,26 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
+from terreau.core import pages
 from terreau.core.loader import AnyCard
 from terreau.core.models import Action, Axe, Fiche, Methode, Outil, Parcours, Pratique, Retour
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 from terreau.site import address as published
 from terreau.site import glossary, qr
-from terreau.site.render import Fact, Views, duration, french_date, group_size, inhabitants, labels, month, period
+from terreau.site.render import (
+    Fact,
+    Views,
+    commune_sizes,
+    duration,
+    french_date,
+    group_size,
+    inhabitants,
+    labels,
+    month,
+    period,
+    thousands,
+)
 
 
 class CardViews(Views):
@@ -66,7 +79,8 @@ class CardViews(Views):
         if hasattr(m, "duree"):
             add("Durée", duration(m.duree))
         if hasattr(m, "cout"):
-            add("Coût", labels("cout", [m.cout]))
+            band = vocabulary("cout").terms[m.cout]
+            add("Coût", f"{band.libelle} ({band.montant})" if band.montant else band.libelle)
         if hasattr(m, "difficulte"):
             add("Difficulté", labels("difficulte", [m.difficulte]))
         if hasattr(m, "maturite"):
@@ -75,7 +89,8 @@ class CardViews(Views):
             add("Horizon", labels("horizon", [m.horizon]))
             add("Compétence nécessaire", m.competence)
         if isinstance(m, Pratique | Parcours) and m.communes:
-            add("Communes", labels("taille_commune", m.communes))
+            every = set(m.communes) == set(vocabulary("taille_commune").terms)
+            add("Communes", "De toute taille" if every else labels("taille_commune", m.communes))
         if isinstance(m, Methode | Outil) and m.axes:
             add("Axes", ", ".join(self.catalogue.cards[a].meta.titre for a in m.axes))
         return facts
@@ -134,6 +149,66 @@ class CardViews(Views):
             "shallow": self.history.shallow,
         }
 
+    def key_facts(self, card: AnyCard) -> list[dict[str, str]]:
+        """The line or two under the summary: cost, duration, who carries it, commune sizes
+        (for a record: where, when, who), only what the front matter says. Each has a label
+        for screen readers (``label``; empty when the value says it)."""
+        m = card.meta
+        found: list[tuple[str, str]] = []
+        if isinstance(m, Retour):
+            found += [("Lieu", m.lieu.nom), ("Période", period(m.periode))]
+            found.append(("", f"portée par {m.structure_porteuse}"))
+        # Cost, duration and carriers as the finder's suggestions give them (one definition).
+        for label, value in finder.key_facts(card):
+            found.append(("", f"portée par : {value}") if label == "Porté par" else (label, value))
+        if isinstance(m, Pratique | Parcours) and m.communes:
+            found.append(("", commune_sizes(m.communes)))
+        return [{"label": label, "value": value[:1].upper() + value[1:]} for label, value in found]
+
+    def breadcrumb(self, card: AnyCard) -> list[dict[str, str]]:
+        """Where a card sits, from the top: axis › orientation › objective for an action
+        (the axis page has an anchor for each), the listing of its kind for the others; the
+        last step without an address is the card itself."""
+        url = card.url
+        if isinstance(card.meta, Action):
+            where = self.catalogue.placement(card)
+            assert where.axe and where.orientation and where.objectif, "checked by the catalogue"
+            axis = self.link(url, card.meta.axe)["href"]
+            return [
+                {"href": axis, "titre": where.axe.titre},
+                {"href": f"{axis}#{where.orientation.id}", "titre": where.orientation.titre},
+                {"href": f"{axis}#{where.objectif.id}", "titre": where.objectif.titre},
+            ]
+        listing, title = pages.LISTINGS[card.kind]
+        href = self.relative(url, str(PurePosixPath(listing).with_suffix(".html")))
+        return [{"href": href, "titre": title}, {"href": "", "titre": card.meta.titre}]
+
+    def steps(self, card: AnyCard) -> list[dict[str, Any]]:
+        """A method's steps with their tools, a parcours' steps with when and why."""
+        m = card.meta
+        url = card.url
+        if isinstance(m, Methode):
+            return [
+                {
+                    "titre": s.titre,
+                    "description": s.description,
+                    "outils": [self.link(url, t) for t in s.outils],
+                }
+                for s in m.etapes
+            ]
+        if isinstance(m, Parcours):
+            return [
+                {
+                    "titre": self.link(url, s.fiche)["titre"],
+                    "description": s.pourquoi,
+                    "quand": s.quand,
+                    "fiche": self.link(url, s.fiche),
+                    "outils": [],
+                }
+                for s in m.etapes
+            ]
+        return []
+
     def header(self, card: AnyCard) -> str:
         return self.env.get_template("fiche_entete.html").render(
             to_review=self.to_review(card),
@@ -147,6 +222,10 @@ class CardViews(Views):
             kind_label=vocabulary("type").label(card.kind),
             axes=[] if card.kind == "axe" else finder.facet_values(card, self.catalogue)["axes"],
             facts=self.facts(card),
+            key_facts=self.key_facts(card),
+            breadcrumb=self.breadcrumb(card),
+            # A method's steps come first, before its text: what to do, then why and how.
+            steps=self.steps(card) if isinstance(card.meta, Methode) else [],
             glossary=self.relative(card.url, glossary.PAGE),
             evidence=self.evidence(card),
         )
@@ -178,31 +257,12 @@ class CardViews(Views):
     def footer(self, card: AnyCard) -> str:
         m = card.meta
         url = card.url
-        steps: list[dict[str, Any]] = []
-        if isinstance(m, Methode):
-            steps = [
-                {
-                    "titre": s.titre,
-                    "description": s.description,
-                    "outils": [self.link(url, t) for t in s.outils],
-                }
-                for s in m.etapes
-            ]
-        if isinstance(m, Parcours):
-            steps = [
-                {
-                    "titre": self.link(url, s.fiche)["titre"],
-                    "description": s.pourquoi,
-                    "quand": s.quand,
-                    "fiche": self.link(url, s.fiche),
-                    "outils": [],
-                }
-                for s in m.etapes
-            ]
-        used_by = {
-            vocabulary("type").label(kind): [self.link(url, c.id) for c in cards]
-            for kind, cards in self.catalogue.used_by(card.id).items()
-        }
+        kinds = vocabulary("type")
+        pointing = self.catalogue.used_by(card.id)
+        used_by = [  # in the order of kinds, as everywhere on the site
+            {"kind": kinds.terms[kind].pluriel, "cards": [self.link(url, c.id) for c in pointing[kind]]}
+            for kind in sorted(pointing, key=kinds.rank)
+        ]
         records, average = self.feedback(card)
         return self.env.get_template("fiche_pied.html").render(
             card=card,
@@ -216,8 +276,7 @@ class CardViews(Views):
                 for r in self._evidence().get(card.id, finder.Evidence()).retours
                 if r.meta.grille is not None
             ),
-            steps=steps,
-            is_parcours=isinstance(m, Parcours),
+            steps=self.steps(card) if isinstance(m, Parcours) else [],
             retour=m if isinstance(m, Retour) else None,
             grille=self._grid(m) if isinstance(m, Retour) else [],
             liens=[self.link(url, i) for i in getattr(m, "liens", [])],
@@ -248,3 +307,8 @@ class CardViews(Views):
             if action.meta.axe == card.id:
                 found.setdefault(action.meta.objectif, []).append(self.link(card.url, action.id))
         return found
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: « Élus » → « élus » (an acronym such as « CCAS » stays)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
