@@ -173,8 +173,8 @@ def test_search_results_and_suggestions_show_the_axes_of_each_card(server: str, 
     assert chip.locator("svg[aria-hidden='true'] path").count() >= 1
 
     page.goto(server + "index.html")
-    page.wait_for_selector("#terreau-depart[data-pret='oui']")
-    page.locator("label[for='terreau-q-besoin-decider-ensemble']").click()
+    page.wait_for_selector("#terreau-depart[data-pret='oui']", state="attached")
+    page.get_by_role("link", name="Nos factures d'énergie explosent").click()
     page.wait_for_selector(".terreau-suggestions li")
     chips = page.locator(".terreau-suggestions .terreau-axe")
     assert chips.count() >= 1 and chips.first.is_visible()

@@ -156,7 +156,13 @@ class CardViews(Views):
         m = card.meta
         found: list[tuple[str, str]] = []
         if isinstance(m, Retour):
-            found += [("Lieu", m.lieu.nom), ("Période", period(m.periode))]
+            found.append(("Lieu", m.lieu.nom))
+            population = finder.record_population(card)  # type: ignore[arg-type]
+            if population is not None:
+                # How big a commune it happened in: what a mayor compares first.
+                many = len(m.lieu.communes) > 1
+                found.append(("", f"{'la plus petite commune : ' if many else ''}{thousands(population)} habitants"))
+            found.append(("Période", period(m.periode)))
             found.append(("", f"portée par {m.structure_porteuse}"))
         # Cost, duration and carriers as the finder's suggestions give them (one definition).
         for label, value in finder.key_facts(card):
