@@ -6,12 +6,14 @@ would send it, then saved to a file as a maintainer would save it."""
 
 from __future__ import annotations
 
+import errno
 import json
 import mailbox
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -552,6 +554,25 @@ def test_missing_file_and_help(docs: Path, capsys: pytest.CaptureFixture[str]) -
     help_text = capsys.readouterr().out
     assert "Lit des messages enregistrés (.eml, ou une boîte mbox" in help_text
     assert "« ----- début de la fiche Terreau ----- »" in " ".join(help_text.split())
+
+
+def test_an_unreadable_file_does_not_stop_the_others(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save(tmp_path, message(body(card(titre="Sur un disque abîmé"), "")), "abime.eml")
+    save(tmp_path, message(body(card(), "")))
+    real = courriel.import_file
+
+    def failing(path: Path, *args: object) -> Iterator[courriel.Outcome]:
+        if path.name == "abime.eml":
+            raise OSError(errno.EIO, "Input/output error")
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(courriel, "import_file", failing)
+    code, out, err = run(capsys, "abime.eml", "courriel.eml")
+    assert code == 1
+    assert "terreau : le fichier « abime.eml » ne peut pas être lu (Input/output error)." in err
+    assert written(docs) == {TARGET}
 
 
 def test_the_command_as_a_maintainer_runs_it(docs: Path, tmp_path: Path) -> None:

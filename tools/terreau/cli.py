@@ -406,6 +406,18 @@ def cmd_importer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_outcome(outcome: courriel.Outcome) -> None:
+    for note in outcome.notes:
+        print(f"{outcome.label} : {note}")
+    if outcome.imported:
+        for path in outcome.written:
+            print(f"{outcome.label} : fiche écrite dans {path}")
+    else:
+        print(f"{outcome.label} : rien n'a été écrit.")
+    for p in outcome.problems:
+        print(p.format_text())
+
+
 def cmd_importer_courriel(args: argparse.Namespace) -> int:
     docs = _docs_dir(args)
     if docs is None:
@@ -416,26 +428,22 @@ def cmd_importer_courriel(args: argparse.Namespace) -> int:
             print(f"terreau : le fichier « {file} » est introuvable.", file=sys.stderr)
             return EXIT_USAGE
     catalogue = build(docs)
-    read = imported = 0
+    read = imported = unreadable = 0
     for file in files:
-        for outcome in courriel.import_file(file, str(file), docs, catalogue):
-            read += 1
-            for note in outcome.notes:
-                print(f"{outcome.label} : {note}")
-            if outcome.imported:
-                imported += 1
-                for path in outcome.written:
-                    print(f"{outcome.label} : fiche écrite dans {path}")
-            else:
-                print(f"{outcome.label} : rien n'a été écrit.")
-            for p in outcome.problems:
-                print(p.format_text())
+        try:
+            for outcome in courriel.import_file(file, str(file), docs, catalogue):
+                read += 1
+                imported += outcome.imported
+                _print_outcome(outcome)
+        except OSError as err:
+            unreadable += 1
+            print(f"terreau : le fichier « {file} » ne peut pas être lu ({err.strerror}).", file=sys.stderr)
     left = read - imported
     again = f", {left} message(s) à reprendre (voir ci-dessus)" if left else ""
     print(f"\n{read} message(s) lu(s) : {imported} devenu(s) fiche(s){again}.", file=sys.stderr)
     if imported:
         print("Relisez chaque fiche écrite, lancez « terreau valider », puis proposez-la.", file=sys.stderr)
-    return EXIT_OK if left == 0 else EXIT_PROBLEMS
+    return EXIT_OK if left == 0 and unreadable == 0 else EXIT_PROBLEMS
 
 
 def cmd_formulaires(args: argparse.Namespace) -> int:
