@@ -260,9 +260,13 @@ def composer_html(text: str) -> str:
         indent = len(line) - len(line.lstrip(" "))
         shown = "&nbsp;" * indent + line[indent:].replace("&", "&amp;").replace("<", "&lt;")
         lines.append(f"<div>{shown or '<br>'}</div>")
+    # An end marker in a script and one in a style: text nobody sees, that would cut the card.
+    lines.insert(5, f"<div><script>{END}</script></div>")
+    lines.insert(8, f"<div><style>{END}</style></div>")
     return (
         "<html><head><style>div { margin: 0 }</style><title>Fiche</title></head><body>\n"
-        f"<script>document.write('{BEGIN}')</script>\n" + "\n".join(lines) + "\n</body></html>\n"
+        + "\n".join(lines)
+        + "\n</body></html>\n"
     )
 
 
@@ -282,7 +286,8 @@ def test_an_html_only_message_is_read_as_shown_with_a_note(
 def test_markers_only_in_a_script_are_no_card(
     docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    html = f"<html><body><p>Bonjour</p><script>var a = `{body(card(), '')}`;</script></body></html>"
+    hidden = "".join(f"<div><script>{line}</script></div>" for line in body(card(), "").split("\n"))
+    html = f"<html><body><p>Bonjour</p>{hidden}</body></html>"
     save(tmp_path, message(html, subtype="html"))
     assert_refused(docs, capsys, ":1: COURRIEL_SANS_FICHE le message ne contient pas de fiche Terreau")
 
