@@ -394,6 +394,20 @@ def test_a_problem_in_the_card_is_located_in_the_card(
     )
 
 
+def test_the_card_itself_follows_the_privacy_rules(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A private address in the card is an error, as in any card; a probable phone number is
+    a warning: the card is written and the warning printed, for the review."""
+    save(tmp_path, message(body(card(texte=f"Écrivez à {SENDER}.\n"), "")))
+    assert_refused(docs, capsys, "CONTACT_PERSONNEL")
+    save(tmp_path, message(body(card(texte="Salle des fêtes : 05 49 12 34 56.\n"), "")))
+    code, out, _ = run(capsys, "courriel.eml")
+    assert code == 0
+    assert "courriel.eml, message 1:23: TELEPHONE (avertissement) numéro de téléphone probable" in out
+    assert written(docs) == {TARGET}
+
+
 def test_a_yaml_bomb_is_refused(docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     laughs += [
