@@ -2,11 +2,13 @@
 
 Each folder of tests/fixtures/erreurs/ is named after a code and holds files laid over a
 copy of tests/fixtures/base/ (a small valid tree), plus attendu.txt: the exact output of
-`terreau valider`. A file ending in .gz is unpacked first (for the size limit). A file ending
-in .special describes, in JSON, what git cannot hold or what must not sit in the repository:
-``{"type": "lien", "cible": "/etc/passwd"}`` (a symbolic link), ``{"type": "tube"}`` (a FIFO),
-``{"type": "nom-brut", "nom": "<hex>"}`` (a file whose name is these bytes). To rewrite the
-expected outputs after a deliberate change of wording:
+`terreau valider`; for the codes of cards received by e-mail, the folder also holds
+courriel.eml (or courriel.eml.gz), a saved message given to `terreau importer-courriel`, and
+attendu.txt is that command's output. A file ending in .gz is unpacked first (for the size
+limit). A file ending in .special describes, in JSON, what git cannot hold or what must not
+sit in the repository: ``{"type": "lien", "cible": "/etc/passwd"}`` (a symbolic link),
+``{"type": "tube"}`` (a FIFO), ``{"type": "nom-brut", "nom": "<hex>"}`` (a file whose name
+is these bytes). To rewrite the expected outputs after a deliberate change of wording:
 
     TERREAU_REGENERER=1 .venv/bin/python -m pytest tests/test_codes_erreur.py
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -27,13 +30,16 @@ from terreau.core.problems import CATALOGUE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in (FIXTURES / "erreurs").iterdir() if p.is_dir())
+MAIL = "courriel.eml"
+# A problem line of importer-courriel: « courriel.eml, message 1:1: CODE … ».
+MAIL_PROBLEM = re.compile(r"^courriel\.eml, message \d+(?:, fiche \d+)?:\d+: ")
 
 
 def lay_out(case: str, target: Path) -> None:
     shutil.copytree(FIXTURES / "base", target)
     source = FIXTURES / "erreurs" / case
     for path in sorted(source.rglob("*")):
-        if path.is_dir() or path.name == "attendu.txt":
+        if path.is_dir() or path.name == "attendu.txt" or path.name.startswith(MAIL):
             continue
         rel = path.relative_to(source)
         dest = target / rel
@@ -65,14 +71,22 @@ def test_fixture_gives_its_code_at_the_expected_line(
 ) -> None:
     lay_out(case, tmp_path / "docs")
     monkeypatch.chdir(tmp_path)
-    code = main(["valider"])
+    mails = sorted((FIXTURES / "erreurs" / case).glob(f"{MAIL}*"))
+    if mails:
+        data = mails[0].read_bytes()
+        (tmp_path / MAIL).write_bytes(gzip.decompress(data) if mails[0].suffix == ".gz" else data)
+        code = main(["importer-courriel", MAIL])
+    else:
+        code = main(["valider"])
     out = capsys.readouterr().out
     expected_file = FIXTURES / "erreurs" / case / "attendu.txt"
     if os.environ.get("TERREAU_REGENERER"):
         expected_file.write_text(out, "utf-8")
     assert code == (1 if CATALOGUE[case].is_error else 0)  # a warning never blocks
     assert out == expected_file.read_text("utf-8")
-    codes = {line.split(": ", 1)[1].split(" ", 1)[0] for line in out.splitlines()}
+    lines = [line for line in out.splitlines() if not mails or MAIL_PROBLEM.match(line)]
+    assert lines
+    codes = {line.split(": ", 1)[1].split(" ", 1)[0] for line in lines}
     assert codes == {case}
 
 

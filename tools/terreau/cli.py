@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from terreau.contribute import forms, scaffold
+from terreau.contribute import courriel, forms, scaffold
 from terreau.core import schema
 from terreau.core.catalogue import build
 from terreau.core.models import Axe
@@ -199,6 +199,28 @@ def _parser() -> argparse.ArgumentParser:
         "--message", metavar="FICHIER", help="où écrire, en Markdown, la réponse à poster sur le ticket"
     )
 
+    courriel_ = sub.add_parser(
+        "importer-courriel",
+        help="transformer des messages reçus par courriel en fiches",
+        description="Lit des messages enregistrés (.eml, ou une boîte mbox de plusieurs "
+        "messages) et écrit dans docs/ la fiche que chacun contient, entre les lignes "
+        f"« {courriel.BEGIN} » et « {courriel.END} », si elle est valide. Le nom du fichier "
+        "vient du titre de la fiche, son dossier de son type ; un fichier existant n'est "
+        "jamais remplacé. L'expéditeur n'est jamais recopié dans la fiche et les pièces "
+        "jointes ne sont jamais ouvertes. Pour un message qui a un problème, rien n'est "
+        "écrit et chaque problème est signalé : fichier, message n:ligne: CODE message.",
+        epilog="exemple :\n  terreau importer-courriel ~/Téléchargements/retour.eml\n\n"
+        "codes de sortie :\n"
+        "  0  chaque message est devenu une fiche\n"
+        "  1  au moins un message n'a pas pu devenir une fiche (rien n'est écrit pour lui)\n"
+        "  2  la commande ne peut pas être exécutée (fichier ou dossier introuvable…)\n",
+        formatter_class=_Formatter,
+    )
+    courriel_.add_argument(
+        "fichiers", nargs="+", metavar="FICHIER", help="message enregistré (.eml) ou boîte mbox"
+    )
+    _add_docs(courriel_)
+
     formulaires = sub.add_parser(
         "formulaires",
         help="écrire les formulaires de la forge (GitHub et GitLab)",
@@ -384,6 +406,46 @@ def cmd_importer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_outcome(outcome: courriel.Outcome) -> None:
+    for note in outcome.notes:
+        print(f"{outcome.label} : {note}")
+    if outcome.imported:
+        for path in outcome.written:
+            print(f"{outcome.label} : fiche écrite dans {path}")
+    else:
+        print(f"{outcome.label} : rien n'a été écrit.")
+    for p in outcome.problems:
+        print(p.format_text())
+
+
+def cmd_importer_courriel(args: argparse.Namespace) -> int:
+    docs = _docs_dir(args)
+    if docs is None:
+        return EXIT_USAGE
+    files = [Path(f) for f in args.fichiers]
+    for file in files:
+        if not file.is_file():
+            print(f"terreau : le fichier « {file} » est introuvable.", file=sys.stderr)
+            return EXIT_USAGE
+    catalogue = build(docs)
+    read = imported = unreadable = 0
+    for file in files:
+        try:
+            for outcome in courriel.import_file(file, str(file), docs, catalogue):
+                read += 1
+                imported += outcome.imported
+                _print_outcome(outcome)
+        except OSError as err:
+            unreadable += 1
+            print(f"terreau : le fichier « {file} » ne peut pas être lu ({err.strerror}).", file=sys.stderr)
+    left = read - imported
+    again = f", {left} message(s) à reprendre (voir ci-dessus)" if left else ""
+    print(f"\n{read} message(s) lu(s) : {imported} devenu(s) fiche(s){again}.", file=sys.stderr)
+    if imported:
+        print("Relisez chaque fiche écrite, lancez « terreau valider », puis proposez-la.", file=sys.stderr)
+    return EXIT_OK if left == 0 and unreadable == 0 else EXIT_PROBLEMS
+
+
 def cmd_formulaires(args: argparse.Namespace) -> int:
     for path in forms.write_forge_files(Path(args.racine)):
         print(f"Formulaire écrit : {path}")
@@ -428,6 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": cmd_schema,
         "exporter": cmd_exporter,
         "importer-formulaire": cmd_importer,
+        "importer-courriel": cmd_importer_courriel,
         "formulaires": cmd_formulaires,
         "construire": cmd_construire,
     }

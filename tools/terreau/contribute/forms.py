@@ -18,7 +18,6 @@ from terreau.contribute import scaffold
 from terreau.core import atomic, cardtext
 from terreau.core.catalogue import Catalogue
 from terreau.core.loader import load_bytes
-from terreau.core.models import FOLDERS
 from terreau.core.vocabulary import vocabulary
 
 
@@ -378,9 +377,9 @@ def convert(form: Form, body: str, docs_dir: Path, catalogue: Catalogue) -> Path
     kind, text = card_text(form, found)
     card_id = scaffold.slugify(_single(found["titre"])) or "sans-titre"
     base, n = card_id, 2
-    while card_id in catalogue.cards or (docs_dir / FOLDERS[kind] / f"{card_id}.md").exists():
+    while card_id in catalogue.cards or (docs_dir / scaffold.rel_path(kind, card_id)).exists():
         card_id, n = f"{base}-{n}", n + 1
-    rel = f"{FOLDERS[kind]}/{card_id}.md"
+    rel = scaffold.rel_path(kind, card_id)
     path = docs_dir / rel
     _, problems = load_bytes(text.encode("utf-8"), rel, f"{docs_dir.name}/{rel}")
     problems = [p for p in problems if p.is_error]

@@ -35,9 +35,22 @@ class Request:
     fiches: list[str] = field(default_factory=list)
 
 
+# Names Windows gives to devices: a file « con.md » cannot be checked out there.
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul", *(f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10))]
+)
+
+
 def slugify(title: str) -> str:
-    """« Plus de légumes à la cantine ! » → « plus-de-legumes-a-la-cantine »."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(title).lower()).strip("-")[:80].strip("-")
+    """« Plus de légumes à la cantine ! » → « plus-de-legumes-a-la-cantine »; « CON » →
+    « con-fiche »."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(title).lower()).strip("-")[:80].strip("-")
+    return f"{slug}-fiche" if slug in _RESERVED else slug
+
+
+def rel_path(kind: str, card_id: str) -> str:
+    """Where a card of that kind and identifier lives under docs/: « methodes/balade.md »."""
+    return f"{FOLDERS[kind]}/{card_id}.md"
 
 
 def _environment() -> jinja2.Environment:
@@ -111,7 +124,7 @@ def create(docs_dir: Path, request: Request, catalogue: Catalogue, today: dt.dat
     if card_id in catalogue.cards:
         raise ScaffoldError(f"l'identifiant « {card_id} » est déjà pris par {catalogue.cards[card_id].src}.")
     check_references(request, catalogue)
-    rel = f"{FOLDERS[request.kind]}/{card_id}.md"
+    rel = rel_path(request.kind, card_id)
     path = docs_dir / rel
     if path.exists():
         raise ScaffoldError(f"le fichier {path} existe déjà : il n'a pas été modifié.")

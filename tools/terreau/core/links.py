@@ -89,6 +89,15 @@ def check(
     return found
 
 
+def check_page(
+    docs_dir: Path, shown: str, rel: str, body: tuple[str, int], allowed: set[str]
+) -> list[Problem]:
+    """The broken links of one card not yet written to docs_dir (a card received by e-mail),
+    as if it were the file ``rel`` beside the ``allowed`` files."""
+    site = _Site(docs_dir.resolve(), shown, {rel: body}, False, allowed | {rel})
+    return site.check_page(rel)
+
+
 # --- What MkDocs would read ------------------------------------------------------------------
 
 _YAML_META = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)

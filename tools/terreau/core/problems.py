@@ -348,6 +348,45 @@ CATALOGUE: dict[str, Code] = {
             "Écrivez le chemin depuis cette page : « {relatif} ».",
             "Lien absolu",
         ),
+        # Cards received by e-mail (terreau importer-courriel): the « file » is the message.
+        Code(
+            "COURRIEL_SANS_FICHE",
+            "le message ne contient pas de fiche Terreau (les lignes « ----- début de la fiche "
+            "Terreau ----- » et « ----- fin de la fiche Terreau ----- » manquent)",
+            "Demandez à l'expéditeur de renvoyer le message préparé par le formulaire du site, "
+            "sans retirer ces deux lignes ni mettre la fiche en pièce jointe.",
+            "Message sans fiche",
+        ),
+        Code(
+            "COURRIEL_CITATION",
+            "la fiche n'est que dans une citation (lignes qui commencent par « > ») qui n'est "
+            "pas citée de la même façon d'un bout à l'autre",
+            "Demandez à l'expéditeur de renvoyer la fiche telle que le formulaire l'a préparée, "
+            "hors de la réponse à un autre message.",
+            "Fiche dans une citation",
+        ),
+        Code(
+            "COURRIEL_ILLISIBLE",
+            "le message ne peut pas être lu ({detail})",
+            "Demandez à l'expéditeur de le renvoyer en texte brut, encodé en UTF-8 si son "
+            "logiciel de courrier le propose.",
+            "Message illisible",
+        ),
+        Code(
+            "COURRIEL_TROP_GROS",
+            "le message pèse {taille} octets, au-delà de la limite de {limite} octets",
+            "Demandez à l'expéditeur de renvoyer la fiche seule, sans pièce jointe (les pièces "
+            "jointes ne sont jamais lues).",
+            "Message trop gros",
+        ),
+        Code(
+            "FICHIER_EXISTANT",
+            "le fichier « {fichier} » existe déjà",
+            "S'il s'agit d'une nouvelle version de cette fiche, reportez les changements à la "
+            "main ; sinon, renommez le fichier existant ou changez le titre de la fiche dans le "
+            "message, puis relancez la commande.",
+            "Fichier déjà existant",
+        ),
     ]
 }
 

@@ -24,6 +24,8 @@ from terreau.derive import finder, places
 from terreau.site import identity, qr
 from terreau.core.catalogue import Catalogue
 from terreau.core.forge import Forge
+from terreau.core.frenchdate import MONTHS
+from terreau.core.frenchdate import french_date as french_date  # re-exported for the views
 from terreau.core.loader import AnyCard
 from terreau.core.models import (
     Action,
@@ -74,33 +76,11 @@ def group_size(t: TailleGroupe) -> str:
     return f"{t.min} à {t.max} personnes"
 
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
 def month(value: str) -> str:
     """« 2021-03 » → « mars 2021 »; a year stays a year."""
     if len(value) == 7:
         return f"{MONTHS[int(value[5:]) - 1]} {value[:4]}"
     return value
-
-
-def french_date(d: dt.date) -> str:
-    """« 22 novembre 2026 », « 1er mars 2025 »."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def period(p: Periode) -> str:
