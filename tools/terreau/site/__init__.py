@@ -1,1 +1,2 @@
-"""The site, whatever generator draws it: card and page views, sanitising, print and PDF, offline archive, hosting rules."""
+"""The site, whatever generator draws it: card and page views, sanitising, print and PDF,
+offline archive, hosting rules."""

@@ -17,6 +17,4 @@ PLACEHOLDER_HOSTS = (".example.org", ".invalid")
 def is_real(site_url: str) -> bool:
     """True if ``site_url`` is an address readers can reach (not empty, not a placeholder)."""
     host = (urlparse(site_url).hostname or "").lower()
-    return bool(host) and not any(
-        host == suffix[1:] or host.endswith(suffix) for suffix in PLACEHOLDER_HOSTS
-    )
+    return bool(host) and not any(host == suffix[1:] or host.endswith(suffix) for suffix in PLACEHOLDER_HOSTS)

@@ -314,4 +314,3 @@ class SiteBuild:
             target = site / "parcours" / f"{route.id}-livret.pdf"
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
         return jobs
-

@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from terreau.core import parallel
-
-from terreau.derive import export, finder, jsonld
 from terreau.core.catalogue import Catalogue
 from terreau.core.loader import AnyCard
 from terreau.core.pages import DATA
+from terreau.derive import export, finder, jsonld
 from terreau.site.views.cards import CardViews
 
 PARTS, INDEX = "parties.bin", "parties.json"

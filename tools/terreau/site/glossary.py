@@ -19,8 +19,29 @@ import yaml
 PAGE = "glossaire.html"
 # Elements whose text never gets a link: a link in a link is invalid, a heading or code
 # keeps its own meaning.
-_SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp", "script", "style",
-         "textarea", "button", "label", "select", "option", "svg", "math", "title"}
+_SKIP = {
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "code",
+    "pre",
+    "kbd",
+    "samp",
+    "script",
+    "style",
+    "textarea",
+    "button",
+    "label",
+    "select",
+    "option",
+    "svg",
+    "math",
+    "title",
+}
 # A tag (quoted attribute values may hold « > »), a comment, or a doctype/processing mark.
 _MARKUP = re.compile(r"<!--.*?-->|<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.DOTALL)
 _NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")

@@ -10,40 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any
-from urllib.parse import urlencode
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from terreau.core import attribution, communes
-
-from terreau.derive import finder, places
-
-from terreau.site import identity, qr
 from terreau.core.catalogue import Catalogue
 from terreau.core.forge import Forge
 from terreau.core.frenchdate import MONTHS
 from terreau.core.frenchdate import french_date as french_date  # re-exported for the views
+from terreau.core.identity import identities
 from terreau.core.loader import AnyCard
 from terreau.core.models import (
-    Action,
     Axe,
     Commune,
-    Duree,
-    Fiche,
-    Methode,
-    Outil,
-    Parcours,
     Periode,
-    Pratique,
-    Retour,
     TailleGroupe,
 )
-from terreau.core.identity import identities
 from terreau.core.vocabulary import duration as duration
 from terreau.core.vocabulary import vocabulary
+from terreau.derive import finder
+from terreau.site import identity
 
 
 @dataclass(frozen=True)
@@ -103,6 +91,8 @@ def inhabitants(commune: Commune) -> str:
         return ""
     source = f"INSEE, {communes.header()['annee']}" if known.officielle else str(known.annee)
     return f", {thousands(known.habitants)} habitants ({source})"
+
+
 def commune_sizes(ids: list[str]) -> str:
     """A card's commune sizes in a few words: « communes de toute taille », « communes de moins
     de 2 000 hab. », « communes de 2 000 hab. ou plus », « communes de 500 à 10 000 hab. »."""

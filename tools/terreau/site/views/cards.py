@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from terreau.core import pages
 from terreau.core.loader import AnyCard
-from terreau.core.models import Action, Axe, Fiche, Methode, Outil, Parcours, Pratique, Retour
+from terreau.core.models import Action, Axe, Methode, Outil, Parcours, Pratique, Retour
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 from terreau.site import address as published
@@ -161,7 +161,9 @@ class CardViews(Views):
             if population is not None:
                 # How big a commune it happened in: what a mayor compares first.
                 many = len(m.lieu.communes) > 1
-                found.append(("", f"{'la plus petite commune : ' if many else ''}{thousands(population)} habitants"))
+                found.append(
+                    ("", f"{'la plus petite commune : ' if many else ''}{thousands(population)} habitants")
+                )
             found.append(("Période", period(m.periode)))
             found.append(("", f"portée par {m.structure_porteuse}"))
         # Cost, duration and carriers as the finder's suggestions give them (one definition).

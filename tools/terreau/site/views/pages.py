@@ -16,7 +16,7 @@ from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder, places
 from terreau.derive.finder import Suggestion
 from terreau.site import glossary, hosting
-from terreau.site.render import Views, french_date, period, thousands
+from terreau.site.render import Views, french_date, thousands
 
 
 class PageViews(Views):
@@ -52,7 +52,11 @@ class PageViews(Views):
         sizes = [(t.id, t.libelle, t.habitants_max) for t in vocabulary("taille_commune").terms.values()]
         durations = [(t.id, t.libelle) for t in vocabulary("classe_duree").terms.values()]
         questions = [
-            {"name": "taille", "legend": "Taille de la commune", "choices": [("", "Peu importe", None), *sizes]},
+            {
+                "name": "taille",
+                "legend": "Taille de la commune",
+                "choices": [("", "Peu importe", None), *sizes],
+            },
             {
                 "name": "porteur",
                 "legend": "Qui porte le projet",
@@ -126,7 +130,9 @@ class PageViews(Views):
         for kind, label in plural.items():
             cards = [c for c in answering if c.kind == kind]
             if cards:
-                groups.append({"label": label, "total": len(cards), "cards": [self.link(page_url, c.id) for c in cards]})
+                groups.append(
+                    {"label": label, "total": len(cards), "cards": [self.link(page_url, c.id) for c in cards]}
+                )
         records = finder.field_records(self.catalogue, answering)
         return self.env.get_template("trouver.html").render(
             situation=situation,
