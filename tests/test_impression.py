@@ -102,3 +102,24 @@ def test_the_404_page_works_opened_from_a_folder(site: Path, page: object) -> No
     )
     assert header == "sticky"  # mkdocs-material's stylesheet applies
     assert failed == []
+
+
+def test_a_form_to_fill_in_prints_with_room_to_write(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    """The paper feedback form (« Gabarit de retour d'expérience », handed out in a workshop):
+    printed, its tables take the page's width and each empty cell leaves room for a line of
+    handwriting (about 1 cm), instead of collapsing to nothing."""
+    page.goto(server + "outils/gabarit-retour-experience.html")
+    page.emulate_media(media="print")
+    sizes = page.evaluate(
+        """() => {
+          const table = document.querySelector('article table');
+          const empty = [...table.querySelectorAll('td')].filter(td => !td.textContent.trim());
+          return {table: table.getBoundingClientRect().width,
+                  article: document.querySelector('article').getBoundingClientRect().width,
+                  empty: empty.length,
+                  lowest: Math.min(...empty.map(td => td.getBoundingClientRect().height))};
+        }"""
+    )
+    assert sizes["empty"] >= 10
+    assert sizes["table"] >= 0.95 * sizes["article"], sizes
+    assert sizes["lowest"] >= 0.9 * 96 / 2.54, sizes  # at least 9 mm at 96 px per inch
