@@ -1,8 +1,10 @@
-"""The official list of communes: where it comes from, what the validator and the site do with it."""
+"""The official list of communes and the outline of France: where they come from, what the
+validator and the site do with them."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ PACKAGE = ROOT / "node_modules" / "@etalab" / "decoupage-administratif"
 
 
 def _script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("communes_script", ROOT / "scripts" / "communes.py")
+    spec = importlib.util.spec_from_file_location("communes_script", ROOT / "scripts" / "donnees_geo.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -25,10 +27,24 @@ def _script():  # type: ignore[no-untyped-def]
 
 
 def test_the_committed_list_is_the_official_package_unchanged() -> None:
-    """communes.tsv is exactly what scripts/communes.py makes from the pinned npm package."""
+    """communes.tsv is exactly what scripts/donnees_geo.py makes from the pinned npm package."""
     assert (PACKAGE / "data" / "communes.json").is_file(), "npm ci installs the official package"
     made = _script().table(PACKAGE)
     assert (ROOT / "tools" / "terreau" / "core" / "data" / "communes.tsv").read_text("utf-8") == made
+
+
+def test_the_outline_of_france_is_natural_earths_unchanged(site: Path) -> None:
+    """france.json is what the script makes from world-atlas (Natural Earth); the map of
+    field experiences draws it, mainland and Corsica, under the départements' dots."""
+    script = _script()
+    atlas = ROOT / "node_modules" / "world-atlas"
+    made = script.outline(atlas)
+    assert (ROOT / "tools" / "terreau" / "core" / "data" / "france.json").read_text("utf-8") == made
+    assert len(json.loads(made)["anneaux"]) >= 2  # the mainland and Corsica at least
+    page = (site / "retours" / "index.html").read_text("utf-8")
+    assert page.count('class="terreau-carte__pays"') == 1
+    assert page.index("terreau-carte__pays") < page.index("terreau-carte__fond")
+    assert "Natural Earth" in page
 
 
 def test_lookups_give_name_departement_and_population() -> None:

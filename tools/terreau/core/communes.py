@@ -1,6 +1,6 @@
 """The official list of French communes (data/communes.tsv): INSEE code, name, population.
 
-Made by scripts/communes.py from the npm package @etalab/decoupage-administratif (INSEE's
+Made by scripts/donnees_geo.py from the npm package @etalab/decoupage-administratif (INSEE's
 Code officiel géographique and legal populations, Licence Ouverte). The build uses it to
 give feedback records the population of their communes when the record does not say it,
 the validator to check a record's INSEE codes and names, and the site to answer « Votre

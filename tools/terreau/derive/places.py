@@ -25,6 +25,18 @@ def departements() -> dict[str, dict[str, Any]]:
     return dict(json.loads(text)["departements"])
 
 
+@cache
+def outline() -> str:
+    """France's outline (metropolitan and Corsica) as an SVG path, in the map's projection
+    (data/france.json, from Natural Earth: scripts/donnees_geo.py)."""
+    text = resources.files("terreau.core").joinpath("data/france.json").read_text("utf-8")
+    paths = []
+    for ring in json.loads(text)["anneaux"]:
+        points = [project(lat, lon) for lon, lat in ring]
+        paths.append("M" + "L".join(f"{x:g} {y:g}" for x, y in points) + "Z")
+    return "".join(paths)
+
+
 def project(lat: float, lon: float) -> tuple[float, float]:
     """Equirectangular, with longitudes shrunk by the cosine of France's mean latitude."""
     k = math.cos(math.radians(46.5))

@@ -154,6 +154,7 @@ class PageViews(Views):
         return self.env.get_template("carte.html").render(
             width=places.WIDTH,
             height=places.HEIGHT,
+            outline=places.outline(),
             places=[{"code": p.code, "nom": p.nom, "x": p.x, "y": p.y, "records": p.records} for p in every],
             placed=placed,
             unplaced=[self.link(page_url, r.id) for r in unplaced],
