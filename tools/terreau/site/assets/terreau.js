@@ -356,7 +356,7 @@ var terreauKit = (function () {
       var b = document.createElement("button");
       b.type = "button";
       b.className = "terreau-puce";
-      b.setAttribute("aria-label", name);
+      if (name) b.setAttribute("aria-label", name);
       b.textContent = text;
       b.addEventListener("click", action);
       li.appendChild(b);
@@ -388,22 +388,23 @@ var terreauKit = (function () {
         chips.appendChild(li);
       });
       if (on.length > 1) {
-        var all = chip("Tout effacer", "Retirer les " + on.length + " filtres",
+        var all = chip("Tout effacer", "",
           function () { clear(on.map(function (a) { return a.box; }), 0); });
         all.className = "terreau-actifs__tout";
         chips.appendChild(all);
       }
       chips.hidden = on.length === 0;
+      // Seen as « Filtrer (2) », heard as « Filtrer (2 filtres actifs) ».
       toggle.textContent = "Filtrer";
       if (on.length) {
-        var n = document.createElement("span");
-        n.textContent = " (" + on.length;
-        var words = document.createElement("span");
-        words.className = "terreau-masque";
-        words.textContent = on.length > 1 ? " filtres actifs" : " filtre actif";
-        n.appendChild(words);
-        n.appendChild(document.createTextNode(")"));
-        toggle.appendChild(n);
+        var seen = document.createElement("span");
+        seen.setAttribute("aria-hidden", "true");
+        seen.textContent = " (" + on.length + ")";
+        var heard = document.createElement("span");
+        heard.className = "terreau-masque";
+        heard.textContent = "(" + on.length + (on.length > 1 ? " filtres actifs)" : " filtre actif)");
+        toggle.appendChild(seen);
+        toggle.appendChild(heard);
       }
     }
     return {
