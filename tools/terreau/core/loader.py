@@ -9,8 +9,8 @@ from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
-from terreau.core import content_checks, hygiene, tree, yamlsafe
-from terreau.core.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, is_slug
+from terreau.core import communes, content_checks, hygiene, tree, yamlsafe
+from terreau.core.models import FOLDERS, KIND_OF_FOLDER, MODELS, CardModel, Retour, is_slug
 from terreau.core.problems import CATALOGUE, Problem, explain, problem
 
 MAX_BYTES = 256 * 1024
@@ -204,6 +204,8 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, li
     except ValidationError as err:
         problems.extend(explain(err, model, parsed, src, front_line))
         return None, problems
+    if isinstance(meta, Retour):
+        problems += communes.check(meta, parsed, src)
     problems = _silenced(problems, meta, parsed, src)
     if any(p.is_error for p in problems):
         return None, problems

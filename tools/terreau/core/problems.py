@@ -233,6 +233,21 @@ CATALOGUE: dict[str, Code] = {
             severity="avertissement",
         ),
         Code(
+            "COMMUNE_INCONNUE",
+            "code INSEE « {insee} » absent de la liste officielle des communes ({liste})",
+            "Vérifiez le code sur la fiche de la commune à l'INSEE (code officiel géographique, pas "
+            "le code postal). Une commune fusionnée depuis porte le code de la commune nouvelle.",
+            "Commune inconnue",
+            severity="avertissement",
+        ),
+        Code(
+            "COMMUNE_NOM",
+            "le code INSEE « {insee} » est celui de « {officiel} », pas de « {nom} »",
+            "Corrigez le nom ou le code : le site affiche la population de la commune de ce code.",
+            "Nom de commune",
+            severity="avertissement",
+        ),
+        Code(
             "IGNORER",
             "{detail}",
             "{conseil}",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from terreau.core import atomic
+from terreau.core import atomic, communes
 from terreau.core.catalogue import Catalogue
 from terreau.core.loader import AnyCard, Card
 from terreau.core.models import Action, Axe, CardModel, Duree, Methode, Outil, Parcours, Retour
@@ -90,7 +90,8 @@ def _sizes(meta: CardModel) -> list[str]:
     from their population (« Moins de 500 » finds the village records)."""
     if isinstance(meta, Retour):
         sizes = vocabulary("taille_commune")
-        found = {sizes.size_of(c.population) for c in meta.lieu.communes if c.population is not None}
+        known = (communes.population(c) for c in meta.lieu.communes)
+        found = {sizes.size_of(p.habitants) for p in known if p is not None}
         return [s for s in sizes.terms if s in found]
     return list(getattr(meta, "communes", []))
 
@@ -119,9 +120,8 @@ class Evidence:
     @property
     def small_commune(self) -> bool | None:
         """Tried in a commune under 2,000 inhabitants: yes, no, or unknown (no population)."""
-        populations = [
-            c.population for r in self.retours for c in r.meta.lieu.communes if c.population is not None
-        ]
+        known = (communes.population(c) for r in self.retours for c in r.meta.lieu.communes)
+        populations = [p.habitants for p in known if p is not None]
         if not populations:
             return None
         return min(populations) < 2000

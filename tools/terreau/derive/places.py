@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from terreau.core.catalogue import Catalogue
+from terreau.core.communes import departement_of as departement_of
 from terreau.core.loader import Card
 from terreau.core.models import Retour
 
@@ -22,11 +23,6 @@ WEST, EAST, SOUTH, NORTH = -5.3, 9.8, 41.2, 51.3
 def departements() -> dict[str, dict[str, Any]]:
     text = resources.files("terreau.core").joinpath("data/departements.json").read_text("utf-8")
     return dict(json.loads(text)["departements"])
-
-
-def departement_of(insee: str) -> str:
-    """« 01053 » → « 01 », « 2A004 » → « 2A », « 97411 » → « 974 »."""
-    return insee[:3] if insee.startswith("97") else insee[:2]
 
 
 def project(lat: float, lon: float) -> tuple[float, float]:

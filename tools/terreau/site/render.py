@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import jinja2
 
-from terreau.core import attribution
+from terreau.core import attribution, communes
 
 from terreau.derive import finder, places
 
@@ -27,6 +27,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import (
     Action,
     Axe,
+    Commune,
     Duree,
     Fiche,
     Methode,
@@ -116,6 +117,16 @@ def period(p: Periode) -> str:
 def thousands(n: int) -> str:
     """French thousands separator (a narrow no-break space): 70 000."""
     return f"{n:,}".replace(",", "\u202f")
+
+
+def inhabitants(commune: Commune) -> str:
+    """« , 257 habitants (INSEE, 2026) »: the record's own figure and year, else the official
+    list's; nothing when neither knows."""
+    known = communes.population(commune)
+    if known is None:
+        return ""
+    source = f"INSEE, {communes.header()['annee']}" if known.officielle else str(known.annee)
+    return f", {thousands(known.habitants)} habitants ({source})"
 
 
 def labels(vocab: str, ids: list[str]) -> str:

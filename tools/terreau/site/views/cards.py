@@ -13,7 +13,7 @@ from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 from terreau.site import address as published
 from terreau.site import glossary, qr
-from terreau.site.render import Fact, Views, duration, french_date, group_size, labels, month, period, thousands
+from terreau.site.render import Fact, Views, duration, french_date, group_size, inhabitants, labels, month, period
 
 
 class CardViews(Views):
@@ -51,12 +51,7 @@ class CardViews(Views):
         if isinstance(m, Retour):
             add("Lieu", m.lieu.nom)
             for commune in m.lieu.communes:
-                pop = (
-                    f", {thousands(commune.population)} habitants ({commune.annee_population})"
-                    if commune.population is not None
-                    else ""
-                )
-                add("Commune", f"{commune.nom} (code INSEE {commune.insee}{pop})")
+                add("Commune", f"{commune.nom} (code INSEE {commune.insee}{inhabitants(commune)})")
             add("Période", period(m.periode))
             add("Portée par", m.structure_porteuse)
             add("Vérification", labels("verification", [m.verification]))
