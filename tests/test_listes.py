@@ -96,19 +96,23 @@ def test_feedback_records_are_grouped_by_the_size_of_their_communes(docs: Path) 
     population = "      population: 1204\n      annee_population: 2021\n"
     leaz.write_text(leaz.read_text("utf-8").replace(known, known + population), "utf-8")
     catalogue = build(docs)
-    groups = listings.groups(catalogue, "retour")
-    assert [g.title for g in groups] == ["De 500 à 2 000 habitants", listings.UNKNOWN_SIZE]
-    assert [c.id for c in groups[0].cards] == ["leaz-porte-a-porte"]
-    assert sum(g.count for g in groups) == len(catalogue.of_kind("retour"))
-    record = catalogue.cards["leaz-porte-a-porte"]
+    groups = {g.title: [c.id for c in g.cards] for g in listings.groups(catalogue, "retour")}
+    sizes = [t.libelle for t in vocabulary("taille_commune").terms.values()]
+    assert list(groups) == [t for t in [*sizes, listings.UNKNOWN_SIZE] if t in groups]
+    assert list(groups)[-1] == listings.UNKNOWN_SIZE  # Boischaut Sud names no commune
+    assert "boischaut-sud-reemploi" in groups[listings.UNKNOWN_SIZE]
+    # The record's own figure first; else the official list's (Luc-sur-Aude: 257 inhabitants).
+    assert "leaz-porte-a-porte" in groups["De 500 à 2 000 habitants"]
+    assert "luc-sur-aude-energie-citoyenne" in groups["Moins de 500 habitants"]
+    assert {c for cards in groups.values() for c in cards} == {c.id for c in catalogue.of_kind("retour")}
     # « Léaz (Ain) » already names its département: not said twice.
-    assert listings.facts(record) == ["Léaz (Ain)", "1\u202f204 habitants"]
-
+    assert listings.facts(catalogue.cards["leaz-porte-a-porte"]) == ["Léaz (Ain)", "1\u202f204 habitants"]
     # The département comes from the INSEE code when the place's name does not say it.
     grenoble = docs / "retours" / "grenoble-budget-participatif.md"
     text = grenoble.read_text("utf-8")
     grenoble.write_text(text.replace("nom: Grenoble (Isère)", "nom: Grenoble"), "utf-8")
-    assert listings.facts(build(docs).cards["grenoble-budget-participatif"]) == ["Grenoble", "Isère"]
+    facts = listings.facts(build(docs).cards["grenoble-budget-participatif"])
+    assert facts == ["Grenoble", "Isère", "156\u202f140 habitants"]
 
 
 @pytest.mark.browser

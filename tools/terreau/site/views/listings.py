@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from terreau.core import communes
 from terreau.core.catalogue import Catalogue
 from terreau.core.loader import AnyCard
 from terreau.core.models import Action, Axe, Outil, Parcours, Pratique, Retour
@@ -134,13 +135,14 @@ def facts(card: AnyCard) -> list[str]:
 
 def _where(m: Retour) -> list[str]:
     known = places.departements()
-    codes = dict.fromkeys(places.departement_of(c.insee) for c in m.lieu.communes)
+    codes = dict.fromkeys(communes.departement_of(c.insee) for c in m.lieu.communes)
     out = [m.lieu.nom]
     # « Léaz (Ain) » already says its département.
     out += [known[code]["nom"] for code in codes if code in known and known[code]["nom"] not in m.lieu.nom]
-    people = [c for c in m.lieu.communes if c.population is not None]
+    # The record's own figure, else the official list's (communes.population).
+    people = [p for p in (communes.population(c) for c in m.lieu.communes) if p is not None]
     if len(m.lieu.communes) == 1 and people:
-        out.append(f"{thousands(people[0].population or 0)} habitants")
+        out.append(f"{thousands(people[0].habitants)} habitants")
     elif len(m.lieu.communes) > 1:
         out.append(f"{len(m.lieu.communes)} communes")
     return out
