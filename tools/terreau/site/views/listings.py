@@ -18,6 +18,8 @@ from terreau.site.render import duration, labels, thousands
 UNKNOWN_SIZE = "Taille non renseignée"
 # The facets offered as quick links to the finder at the top of a listing.
 QUICK_FILTERS = ("communes", "cout")
+# The facet a listing is already grouped by (its headings and « Aller à » say it).
+GROUPED_BY = {"action": "axes", "outil": "besoins", "retour": "communes"}
 # Kinds whose summary stays on each line: few cards, and the summary is what tells them apart.
 WITH_SUMMARY = {"methode", "parcours", "axe"}
 
@@ -97,7 +99,7 @@ def quick_filters(catalogue: Catalogue, kind: str) -> list[tuple[finder.Facet, l
     cards = catalogue.of_kind(kind)
     found = []
     for facet in finder.FACETS:
-        if facet.id not in QUICK_FILTERS:
+        if facet.id not in QUICK_FILTERS or GROUPED_BY.get(kind) == facet.id:
             continue
         values = []
         for value, label in finder.facet_choices(facet, catalogue):
