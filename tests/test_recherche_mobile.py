@@ -165,6 +165,13 @@ def test_on_a_desktop_facets_and_results_stand_side_by_side(server: str, desktop
     assert facets["y"] < result["y"] + result["height"]  # beside, not above
     assert on_screen(desktop, first) and on_screen(desktop, desktop.locator(STATUS))
     assert not desktop.get_by_role("button", name=re.compile("^Voir les")).is_visible()
+    # Plain disclosures, not the theme's « note » boxes with a pencil that reads as « edit ».
+    look = desktop.evaluate(
+        "() => { const s = document.querySelector('.terreau-facette > summary');"
+        " return [getComputedStyle(s, '::before').display,"
+        " getComputedStyle(s.parentElement).borderLeftWidth]; }"
+    )
+    assert look == ["none", "0px"]
     # Ticking a box there filters at once, with its chip above the results.
     desktop.locator("#terreau-f-type-action").check()
     desktop.wait_for_function("() => !document.querySelector('#terreau-actifs').hidden")
