@@ -251,10 +251,10 @@ def served(site: Path) -> Iterator[str]:
 LIGHTHOUSE = "lighthouse@12.8.2"  # the last release that runs on Debian's node 20
 
 
-def lighthouse_scores(site: Path) -> dict[str, float]:
-    """Lighthouse (mobile defaults: simulated slow 4G and 4x CPU) on a card page and on the
-    finder, served on 127.0.0.1, run with Debian's chromium. Installed by npm on first use
-    into .cache/banc (not a test dependency)."""
+def lighthouse_scores(site: Path, pages: dict[str, str] | None = None) -> dict[str, float]:
+    """Lighthouse (mobile defaults: simulated slow 4G and 4x CPU) on ``pages`` (name → address
+    in the site; by default a card page and the finder), served on 127.0.0.1, run with
+    Debian's chromium. Installed by npm on first use into .cache/banc (not a test dependency)."""
     tool = ROOT / ".cache/banc/lighthouse"
     binary = tool / "node_modules/.bin/lighthouse"
     if not binary.exists():
@@ -263,10 +263,12 @@ def lighthouse_scores(site: Path) -> dict[str, float]:
             check=True,
             capture_output=True,
         )
-    with served(site) as url:
+    if pages is None:
         card = next((site / "methodes").glob("methode-*.html"))
+        pages = {"fiche": f"methodes/{card.name}", "recherche": f"recherche.html?q={QUERY}"}
+    with served(site) as url:
         scores: dict[str, float] = {}
-        for name, path in (("fiche", f"methodes/{card.name}"), ("recherche", f"recherche.html?q={QUERY}")):
+        for name, path in pages.items():
             out = subprocess.run(
                 [
                     str(binary),

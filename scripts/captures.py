@@ -4,8 +4,9 @@
 Usage: .venv/bin/python scripts/captures.py [SITE] [--sortie DOSSIER]
 
 Serves the built site folder (default `site`) on 127.0.0.1 and saves PNG screenshots of the
-home page, a card, a listing, the search page (with a query) and a kit at 360×740 and
-1280×800, in Debian's chromium driven by Playwright. It builds nothing itself.
+home page (and its answer to « Nos factures d'énergie explosent »), a card, a listing, the
+search page (with a query) and a kit at 360×740 and 1280×800, in Debian's chromium driven
+by Playwright. It builds nothing itself.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SIZES = {"telephone": (360, 740), "ordinateur": (1280, 800)}
 # name -> (address in the site, selector the page shows once its script has run, or "")
 PAGES = {
     "accueil": ("index.html", ""),
+    "accueil-reponse": ("index.html?situation=factures-energie", "#terreau-conseils li"),
     "fiche": ("methodes/enquete-collective.html", ""),
     "liste": ("methodes/index.html", ""),
     "recherche": ("recherche.html?q=energie", "form[data-pret='oui']"),

@@ -77,6 +77,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def open_page(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page and wait until its script has drawn what a visitor sees."""
+    page.goto(url)
+    if "recherche.html" in url:
+        page.wait_for_selector("form[data-pret='oui']")
+    if "kit.html" in url:
+        page.wait_for_selector("#terreau-kit[data-pret='oui']")
+    if "situation=" in url:
+        page.wait_for_selector("#terreau-conseils li")
+
+
 def page_types(*extra: tuple[str, str]) -> dict[str, str]:
     """One page of every type a visitor meets, by name (and ``extra`` pages a test adds)."""
     from terreau.core.catalogue import build as build_catalogue
@@ -90,7 +101,8 @@ def page_types(*extra: tuple[str, str]) -> dict[str, str]:
         "contribuer": "contribuer.html",
         "reference": "contribuer/reference.html",
         "accessibilite": "accessibilite.html",
-        "besoin": "trouver/mobiliser.html",
+        "accueil-reponse": "index.html?situation=factures-energie",
+        "situation": "trouver/factures-energie.html",
         "carte": "retours/index.html",
         "apropos": "resilience.html",
         "kit": "kit.html?fiches=enquete-collective,world-cafe",

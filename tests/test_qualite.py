@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, page_types
+from conftest import ROOT, open_page, page_types
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +16,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 PAGES = page_types()
-
-
-def open_page(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url)
-    if "recherche.html" in url:
-        page.wait_for_selector("form[data-pret='oui']")
-    if "kit.html" in url:
-        page.wait_for_selector("#terreau-kit[data-pret='oui']")
 
 
 @pytest.fixture

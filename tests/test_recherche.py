@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from conftest import ROOT
 from terreau.core.catalogue import build
+from terreau.core.situations import situations
+from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder, search_index
 
 # The search-quality set: a French query, and the card a person expects in the top three.
@@ -106,7 +108,7 @@ def test_the_quality_set_asks_for_every_need_and_every_kind_of_card() -> None:
     expected = [catalogue.cards[card_id] for _query, card_id in QUERIES]
     assert {c.kind for c in expected} >= {"methode", "outil", "action", "retour", "parcours"}
     needs = {need for c in expected for need in getattr(c.meta, "besoins", [])}
-    assert needs >= {need for need, _label in finder.NEEDS}
+    assert needs >= set(vocabulary("besoins").terms)
 
 
 @pytest.mark.parametrize(("query", "expected"), QUERIES)
@@ -220,8 +222,8 @@ def test_lunr_js_comes_from_installed_packages(site: Path) -> None:
 
 
 QUESTIONS = [
-    finder.Question(besoin, taille, porteur, duree, cout)
-    for besoin in ("mobiliser", "comprendre", "se-projeter", "decider-ensemble", "agir", "evaluer")
+    finder.Question(situation.id, taille, porteur, duree, cout)
+    for situation in situations()
     for taille, porteur, duree, cout in [
         (None, None, None, None),
         ("500-2000", None, None, None),
@@ -238,7 +240,7 @@ def test_the_home_page_looks_up_what_python_worked_out(site: Path) -> None:
     catalogue = build(ROOT / "docs")
     cards = finder.ordered(catalogue)
     for question in QUESTIONS:
-        script = (site / f"assets/terreau/recherche/conseils-{question.besoin}.js").read_text("utf-8")
+        script = (site / f"assets/terreau/recherche/conseils-{question.situation}.js").read_text("utf-8")
         table = json.loads(script.split("=", 2)[2].rstrip(";\n"))
         key = "|".join(v or "" for v in (question.taille, question.porteur, question.duree, question.cout))
         shown, route = table["reponses"][key]
@@ -252,7 +254,7 @@ def test_the_home_page_looks_up_what_python_worked_out(site: Path) -> None:
 
 
 def test_a_mayor_who_wants_to_mobilise_a_village_gets_the_surveys_and_a_parcours() -> None:
-    cards, route = finder.suggest(build(ROOT / "docs"), finder.Question("mobiliser", "500-2000"))
+    cards, route = finder.suggest(build(ROOT / "docs"), finder.Question("impliquer", "500-2000"))
     ids = [s.card.id for s in cards]
     assert "enquete-collective" in ids and "porte-a-porte-des-besoins" in ids
     assert route is not None and route.card.id == "demarrer-moins-de-1000-habitants"

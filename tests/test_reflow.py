@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import page_types
+from conftest import open_page, page_types
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +45,6 @@ WIDEST = """() => {
     widest: worst && `${name(worst)} (bord droit à ${Math.round(furthest)} px)`,
   };
 }"""
-
-
-def open_page(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url)
-    if "recherche.html" in url:
-        page.wait_for_selector("form[data-pret='oui']")
-    if "kit.html" in url:
-        page.wait_for_selector("#terreau-kit[data-pret='oui']")
 
 
 @pytest.fixture(scope="module", params=WIDTHS, ids=lambda w: f"{w}px")

@@ -36,32 +36,41 @@ def wait_status(page, text: str) -> str:  # type: ignore[no-untyped-def]
     return str(page.evaluate(f"() => {STATUS}"))
 
 
-def test_home_questions_lead_to_the_surveys_and_a_parcours_in_three_clicks(server: str, page) -> None:  # type: ignore[no-untyped-def]
+def home(page, server: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(server + "index.html")
-    page.wait_for_selector("#terreau-depart[data-pret='oui']")
-    page.locator("#terreau-depart").get_by_text("Mobiliser les habitants", exact=True).click()  # 1
-    page.locator("#terreau-depart").get_by_text("De 500 à 2 000 habitants", exact=True).click()  # 2
+    page.wait_for_selector("#terreau-depart[data-pret='oui']", state="attached")
+
+
+def test_a_situation_leads_to_the_surveys_and_a_parcours_in_two_clicks(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    home(page, server)
+    page.get_by_role("link", name="Impliquer les habitants").click()  # 1
     advice = page.locator("#terreau-conseils")
     advice.locator("li").first.wait_for()
-    titles = advice.locator("li a").all_inner_texts()
-    assert "Enquête collective" in titles
-    assert "Porte-à-porte des besoins" in titles
+    assert page.locator("#terreau-reponse-titre").inner_text() == "Impliquer les habitants"
+    assert page.get_by_role("link", name="Impliquer les habitants").get_attribute("aria-current") == "true"
+    titles = advice.locator("li a.terreau-suggestion__titre").all_inner_texts()
+    assert titles[:3] == ["Exposition évolutive", "Enquête collective", "Porte-à-porte des besoins"]
     parcours = "Démarrer une démarche de résilience dans une commune de moins de 1 000 habitants"
     assert parcours in titles
-    assert "Pourquoi : répond au besoin « Mobiliser »" in advice.inner_text()
-    advice.get_by_role("link", name="Porte-à-porte des besoins").click()  # 3
+    assert "situation=impliquer" in page.url  # a reload or a shared link shows the same answer
+    advice.get_by_role("link", name="Porte-à-porte des besoins", exact=True).click()  # 2
     page.wait_for_url("**/methodes/porte-a-porte-des-besoins.html")
 
 
 def test_every_answer_changes_the_advice_like_python(server: str, page, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "index.html")
-    page.wait_for_selector("#terreau-depart[data-pret='oui']")
-    for label in ("Évaluer une démarche", "Moins de 500 habitants", "Les élus", "Aucun"):
-        page.locator("#terreau-depart").get_by_text(label, exact=True).click()
+    home(page, server)
+    page.get_by_role("link", name="Faire le bilan de ce que nous avons lancé").click()
     page.locator("#terreau-conseils li").first.wait_for()
-    shown = page.locator("#terreau-conseils ol li > a").all_inner_texts()
+    for name, value in (("taille", "moins-500"), ("porteur", "elus"), ("cout", "nul")):
+        page.locator(f"#terreau-q-{name}").select_option(value)
     cards, _ = finder.suggest(catalogue, finder.Question("evaluer", "moins-500", "elus", None, "nul"))
-    assert shown == [s.card.meta.titre for s in cards]
+    expected = [s.card.meta.titre for s in cards]
+    assert expected, "the question has an answer"
+    page.wait_for_function(
+        "n => document.querySelectorAll('#terreau-conseils ol li').length === n", arg=len(expected)
+    )
+    shown = page.locator("#terreau-conseils ol li a.terreau-suggestion__titre").all_inner_texts()
+    assert shown == expected
 
 
 def test_each_facet_narrows_the_results_with_correct_counts(server: str, page, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -144,14 +153,14 @@ def test_a_card_shows_its_evidence_and_what_others_learned(server: str, page) ->
     assert "à partir de décembre 2018" in learned.inner_text()
 
 
-def test_without_javascript_the_home_page_links_to_a_page_per_need(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_without_javascript_the_home_page_links_to_a_page_per_situation(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(java_script_enabled=False, locale="fr-FR")
     page = context.new_page()
     page.goto(server + "index.html")
     assert not page.locator("#terreau-depart").is_visible()
-    page.get_by_role("link", name="Mobiliser les habitants").click()
-    assert page.url.endswith("trouver/mobiliser.html")
-    suggestions = page.locator(".terreau-suggestions li > a").all_inner_texts()
+    page.get_by_role("link", name="Impliquer les habitants").click()
+    assert page.url.endswith("trouver/impliquer.html")
+    suggestions = page.locator(".terreau-suggestions li > a.terreau-suggestion__titre").all_inner_texts()
     assert "Enquête collective" in suggestions
     assert page.get_by_role(
         "link", name="Démarrer une démarche de résilience dans une commune de moins de 1 000 habitants"

@@ -7,7 +7,7 @@ A plain table, without MkDocs: the plugin generates these pages, and the link ch
 from __future__ import annotations
 
 from terreau.core.models import FOLDERS, MODELS
-from terreau.core.vocabulary import vocabulary
+from terreau.core.situations import situations
 
 # Listing pages generated for each kind when docs/ does not provide its own index.md.
 LISTINGS = {
@@ -35,8 +35,8 @@ MAINTAINERS = (
 )
 TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 KIT = ("kit.md", "Imprimer un kit de fiches")
-# The needs of the « Par où commencer ? » pages, trouver/<need>.md (vocabulaires.yml).
-NEEDS = vocabulary("besoins").questions()
+# The situations of the « Par où commencer ? » pages, trouver/<situation>.md (situations.yml).
+SITUATIONS = [(s.id, s.question) for s in situations()]
 
 # Every generated page: path under docs/ → title. The plugin makes each one « # title ».
 GENERATED: dict[str, str] = dict(
@@ -45,7 +45,7 @@ GENERATED: dict[str, str] = dict(
         REFERENCE,
         TO_REVIEW,
         KIT,
-        *((f"trouver/{need}.md", f"{label} : par où commencer ?") for need, label in NEEDS),
+        *((f"trouver/{sid}.md", question) for sid, question in SITUATIONS),
     ]
 )
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from terreau.core import yamlsafe
+
+if TYPE_CHECKING:
+    from terreau.core.models import Duree
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Term:
     minutes: int | None = None  # a duration unit's length
     minutes_max: int | None = None  # a duration class's upper bound (None: no bound)
     habitants_max: int | None = None  # a commune size's upper bound (None: no bound)
+    montant: str | None = None  # a cost band in euros, as a card page and the finder say it
 
     def count(self, n: int) -> str:
         """The label agreed with a number: « 1 jour », « 3 jours »."""
@@ -70,6 +75,7 @@ def vocabularies() -> dict[str, Vocabulary]:
                     t.get("minutes"),
                     t.get("minutes_max"),
                     t.get("habitants_max"),
+                    t.get("montant"),
                 )
                 for tid, t in spec["valeurs"].items()
             },
@@ -80,3 +86,11 @@ def vocabularies() -> dict[str, Vocabulary]:
 
 def vocabulary(name: str) -> Vocabulary:
     return vocabularies()[name]
+
+
+def duration(d: Duree) -> str:
+    """« 2 à 4 mois », « 1 heure »."""
+    unit = vocabulary("unite_duree").terms[d.unite]
+    if d.max is None or d.max == d.min:
+        return unit.count(d.min)
+    return f"{d.min} à {unit.count(d.max)}"

@@ -18,9 +18,10 @@ from terreau.core import atomic, communes
 from terreau.core.catalogue import Catalogue
 from terreau.core.loader import AnyCard, Card
 from terreau.core.models import Action, Axe, CardModel, Duree, Methode, Outil, Parcours, Retour
-from terreau.core.pages import NEEDS as NEEDS
-from terreau.core.vocabulary import vocabulary
+from terreau.core.situations import Situation, situations
+from terreau.core.vocabulary import duration, vocabulary
 from terreau.derive import search_index
+from terreau.derive.places import departements as places_departements
 from terreau.derive.search_index import fold
 
 CHUNK = 20  # cards per metadata chunk: the top results of a query touch few, small files
@@ -199,20 +200,47 @@ def write(catalogue: Catalogue, folder: Path) -> None:
         )
     for k, chunk in enumerate(chunks(cards)):
         atomic.write_text(folder / f"fiches-{k}.js", search_index.script("TERREAU_FICHES", chunk, key=k))
-    for need, table in advice_tables(catalogue).items():
+    for key, text in commune_files().items():
+        atomic.write_text(folder / f"communes-{key}.js", text)
+    for situation, table in advice_tables(catalogue).items():
         atomic.write_text(
-            folder / f"conseils-{need}.js", search_index.script("TERREAU_CONSEILS", table, key=need)
+            folder / f"conseils-{situation}.js",
+            search_index.script("TERREAU_CONSEILS", table, key=situation),
         )
 
 
+def commune_key(name: str) -> str:
+    """The file a commune's name is in: its first letter once folded (terreau.js: same rule)."""
+    first = communes.fold(name)[:1]
+    return first if first.isascii() and first.isalnum() else "autres"
+
+
+def commune_files() -> dict[str, str]:
+    """The official list of communes for « Nom de la commune » on the home page, as scripts
+    loaded only once someone types there: one per first letter, « code|nom|population »
+    lines; and the départements' names."""
+    lines: dict[str, list[str]] = {}
+    for c in communes.communes().values():
+        population = "" if c.population is None else str(c.population)
+        lines.setdefault(commune_key(c.nom), []).append(f"{c.code}|{c.nom}|{population}")
+    files = {
+        key: search_index.script("TERREAU_COMMUNES", "\n".join(rows), key=key) for key, rows in lines.items()
+    }
+    names = {code: d["nom"] for code, d in places_departements().items()}
+    files["departements"] = search_index.script("TERREAU_COMMUNES", names, key="departements")
+    return files
+
+
 # --- « Par où commencer ? » ---------------------------------------------------------------
+
+SUGGESTIONS = 5  # cards suggested per answer: three fit on a phone's first screen
 
 
 @dataclass(frozen=True)
 class Question:
     """What a visitor answers on the home page; None means « peu importe »."""
 
-    besoin: str
+    situation: str
     taille: str | None = None
     porteur: str | None = None
     duree: str | None = None  # the longest duration class acceptable
@@ -228,17 +256,54 @@ class Suggestion:
     duree: list[str] = field(default_factory=list)
 
 
+def key_facts(card: AnyCard) -> list[tuple[str, str]]:
+    """What a mayor weighs first, as (label, value): cost in euros, who carries it, how long."""
+    m = card.meta
+    facts = []
+    if isinstance(m, Action | Methode | Outil):
+        amount = vocabulary("cout").terms[m.cout].montant
+        if amount:
+            facts.append(("Coût", amount))
+    porteurs = getattr(m, "porteurs", [])
+    if porteurs:
+        names = [vocabulary("porteurs").label(p) for p in porteurs]
+        facts.append(("Porté par", ", ".join(n[0].lower() + n[1:] for n in names)))
+    if isinstance(m, Action | Methode | Outil | Parcours):
+        facts.append(("Durée", duration(m.duree)))
+    return facts
+
+
+def _match(context: _Context, card: AnyCard, s: Situation) -> tuple[int, list[str]] | None:
+    """How well a card answers a situation, and why; None when it does not."""
+    m, values = card.meta, context.values[card.id]
+    score, reasons = 0, []
+    if card.id in s.d_abord:
+        # Far above what the other answers add (at most ~30), so that their order holds.
+        score = 1000 - 50 * s.d_abord.index(card.id)
+        reasons.append("proposée en premier pour cette situation")
+    if isinstance(m, Action) and m.axe in s.axes and (not s.axes[m.axe] or m.orientation in s.axes[m.axe]):
+        score = max(score, 20)
+        reasons.append(f"action de l'orientation « {context.orientations[(m.axe, m.orientation)]} »")
+    elif isinstance(m, Methode | Outil) and set(m.axes) & set(s.axes):
+        score = max(score, 12)
+        axis = next(a for a in m.axes if a in s.axes)
+        reasons.append(f"concerne l'axe « {context.axes[axis]} »")
+    needs = [n for n in values["besoins"] if n in s.besoins]
+    if needs:
+        # Contributors list a card's main need first.
+        score = max(score, 12 if values["besoins"][0] in s.besoins else 10)
+        reasons.append(f"répond au besoin « {vocabulary('besoins').label(needs[0])} »")
+    return (score, reasons) if score else None
+
+
 def _score(
-    card: AnyCard, need: str, taille: str | None, porteur: str | None, values: dict[str, list[str]],
-    proofs: int, routes: list[str],
-) -> Suggestion | None:  # fmt: skip
-    """Score one card for a need, a size and a carrier (cost and time only filter: _fits)."""
-    if need not in values["besoins"]:
-        return None
+    card: AnyCard, matched: tuple[int, list[str]], taille: str | None, porteur: str | None,
+    values: dict[str, list[str]], proofs: int, routes: list[str],
+) -> Suggestion:  # fmt: skip
+    """Score one card that answers the situation, for a size and a carrier (cost and time
+    only filter: _fits)."""
     cost = vocabulary("cout")
-    reasons = [f"répond au besoin « {vocabulary('besoins').label(need)} »"]
-    # Contributors list a card's main need first.
-    score = 12 if values["besoins"][0] == need else 10
+    score, reasons = matched[0], list(matched[1])
     if taille and taille in values["communes"]:
         # A card meant for a few sizes of commune fits better than one meant for all.
         score += 3 + (2 if len(values["communes"]) <= 2 else 0)
@@ -260,7 +325,7 @@ def _score(
     if proofs:
         reasons.append(f"{proofs} retour{'s' if proofs > 1 else ''} d'expérience")
     if routes:
-        # A card that parcours for this need go through is a good first step.
+        # A card that parcours for this situation go through is a good first step.
         score += 2 * len(routes)
         reasons.append("étape du parcours « " + routes[0] + " »")
     if card.kind == "methode":
@@ -282,52 +347,70 @@ class _Context:
 
     cards: list[AnyCard]
     values: dict[str, dict[str, list[str]]]
-    proofs: dict[str, int]
+    proofs: dict[str, list[Card[Retour]]]
+    axes: dict[str, str]  # axis id → title
+    orientations: dict[tuple[str, str], str]  # (axis, orientation) → title
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> _Context:
-        cards = [c for c in ordered(catalogue) if c.kind in ("methode", "outil", "parcours")]
+        kinds = ("action", "methode", "outil", "parcours")
+        cards = [c for c in ordered(catalogue) if c.kind in kinds]
         proof = evidence(catalogue)
+        axes = catalogue.of_model(Axe)
         return cls(
-            cards, {c.id: facet_values(c, catalogue) for c in cards}, {c.id: proof[c.id].count for c in cards}
+            cards,
+            {c.id: facet_values(c, catalogue) for c in cards},
+            {c.id: proof[c.id].retours for c in cards},
+            {a.id: a.meta.titre for a in axes},
+            {(a.id, o.id): o.titre for a in axes for o in a.meta.orientations},
         )
 
 
 def _ranked(
-    context: _Context, catalogue: Catalogue, need: str, taille: str | None, porteur: str | None
+    context: _Context, s: Situation, taille: str | None, porteur: str | None
 ) -> tuple[list[Suggestion], list[Suggestion]]:
-    """Cards (methods and tools) and parcours for a need, size and carrier, best first,
-    before the budget and time filters."""
+    """Cards (actions, methods, tools) and parcours for a situation, size and carrier, best
+    first, before the budget and time filters."""
     sizes = list(vocabulary("taille_commune").terms)
+    matched = {
+        c.id: m for c in context.cards if not isinstance(c.meta, Parcours) and (m := _match(context, c, s))
+    }
     steps_of: dict[str, list[str]] = {}
+    route_reasons: dict[str, tuple[int, list[str]]] = {}
     for p in context.cards:
         route = p.meta
-        if isinstance(route, Parcours) and need in route.besoins and (not taille or taille in route.communes):
-            for step in route.etapes:
-                steps_of.setdefault(step.fiche, []).append(route.titre)
+        if not isinstance(route, Parcours) or (taille and taille not in route.communes):
+            continue
+        steps = [step.fiche for step in route.etapes if step.fiche in matched]
+        needs = [n for n in route.besoins if n in s.besoins]
+        if needs or len(steps) >= 2:
+            why = (
+                f"répond au besoin « {vocabulary('besoins').label(needs[0])} »"
+                if needs
+                else (f"{len(steps)} de ses étapes répondent à cette situation")
+            )
+            route_reasons[p.id] = (12 if needs else 10, [why])
+            for step in steps:
+                steps_of.setdefault(step, []).append(route.titre)
     scored: list[Suggestion] = []
     routes: list[Suggestion] = []
     for card in context.cards:
-        found = _score(
-            card,
-            need,
-            taille,
-            porteur,
-            context.values[card.id],
-            context.proofs[card.id],
-            steps_of.get(card.id, []),
-        )
+        found = matched.get(card.id) or route_reasons.get(card.id)
         if found is None:
             continue
+        one = _score(
+            card, found, taille, porteur, context.values[card.id], len(context.proofs[card.id]),
+            steps_of.get(card.id, []),
+        )  # fmt: skip
         if isinstance(card.meta, Parcours):
             # At equal score, the parcours meant for the smallest communes comes first.
-            largest = max((sizes.index(s) for s in card.meta.communes), default=len(sizes))
-            found.score = found.score * 10 - largest
-            routes.append(found)
+            largest = max((sizes.index(x) for x in card.meta.communes), default=len(sizes))
+            one.score = one.score * 10 - largest
+            routes.append(one)
         else:
-            scored.append(found)
-    scored.sort(key=lambda s: -s.score)  # stable: ties stay in alphabetical order
-    routes.sort(key=lambda s: -s.score)
+            scored.append(one)
+    scored.sort(key=lambda x: -x.score)  # stable: ties stay in alphabetical order
+    routes.sort(key=lambda x: -x.score)
     return scored, routes
 
 
@@ -340,17 +423,45 @@ def _choose(
     return cards, route
 
 
-def suggest(catalogue: Catalogue, q: Question, limit: int = 3) -> tuple[list[Suggestion], Suggestion | None]:
-    """A few cards (methods first) and one parcours for a question, each with its reasons."""
+def suggest(
+    catalogue: Catalogue, q: Question, limit: int = SUGGESTIONS
+) -> tuple[list[Suggestion], Suggestion | None]:
+    """A few cards and one parcours for a question, each with its reasons."""
     context = _Context.of(catalogue)
-    return _choose(_ranked(context, catalogue, q.besoin, q.taille, q.porteur), q, limit)
+    situation = next(s for s in situations() if s.id == q.situation)
+    return _choose(_ranked(context, situation, q.taille, q.porteur), q, limit)
 
 
-def advice_tables(catalogue: Catalogue, limit: int = 3) -> dict[str, dict[str, Any]]:
+def answering(catalogue: Catalogue, situation: Situation) -> list[AnyCard]:
+    """Every card (not parcours) that answers a situation, best first."""
+    context = _Context.of(catalogue)
+    return [s.card for s in _ranked(context, situation, None, None)[0]]
+
+
+def field_records(catalogue: Catalogue, cards: list[AnyCard]) -> list[Card[Retour]]:
+    """The feedback records about these cards, smallest commune first (the commons is for
+    small communes; a record without a known population comes last)."""
+    proof = evidence(catalogue)
+    found: dict[str, Card[Retour]] = {}
+    for card in cards:
+        for record in proof[card.id].retours:
+            found.setdefault(record.id, record)
+    return sorted(found.values(), key=lambda r: (record_population(r) or 10**9, r.id))
+
+
+def record_population(record: Card[Retour]) -> int | None:
+    """The smallest population among a record's communes, when known."""
+    known = [p.habitants for c in record.meta.lieu.communes if (p := communes.population(c))]
+    return min(known) if known else None
+
+
+def advice_tables(catalogue: Catalogue, limit: int = SUGGESTIONS) -> dict[str, dict[str, Any]]:
     """Every answer « Par où commencer ? » can give, worked out here so that the browser only
-    looks it up (no copy of the scoring in JavaScript). For each need: the reasons' texts
-    once, and for each key « taille|porteur|durée|coût » ("" for « peu importe ») the cards
-    and the parcours, as [position, [reason numbers]]."""
+    looks it up (no copy of the scoring in JavaScript). For each situation: the reasons'
+    texts once; for each key « taille|porteur|durée|coût » ("" for « peu importe ») the cards
+    and the parcours, as [position, [reason numbers]]; the key facts and field records of the
+    cards shown; and the records about the situation's cards, with their département and
+    population, which the page orders by the visitor's commune."""
     context = _Context.of(catalogue)
     position = {c.id: i for i, c in enumerate(ordered(catalogue))}
     sizes = ["", *vocabulary("taille_commune").terms]
@@ -358,23 +469,50 @@ def advice_tables(catalogue: Catalogue, limit: int = 3) -> dict[str, dict[str, A
     lengths = ["", *vocabulary("classe_duree").terms]
     costs = ["", *(v for v, _ in vocabulary("cout").questions())]
     tables: dict[str, dict[str, Any]] = {}
-    for need, _label in NEEDS:
+    for situation in situations():
         reasons: dict[str, int] = {}
+        shown: dict[str, AnyCard] = {}
 
-        def row(s: Suggestion, reasons: dict[str, int] = reasons) -> list[Any]:
+        def row(
+            s: Suggestion, reasons: dict[str, int] = reasons, shown: dict[str, AnyCard] = shown
+        ) -> list[Any]:
+            shown[s.card.id] = s.card
             return [position[s.card.id], [reasons.setdefault(r, len(reasons)) for r in s.reasons]]
 
         answers: dict[str, Any] = {}
         for taille in sizes:
             for porteur in carriers:
-                ranked = _ranked(context, catalogue, need, taille or None, porteur or None)
+                ranked = _ranked(context, situation, taille or None, porteur or None)
                 for duree in lengths:
                     for cout in costs:
-                        q = Question(need, taille or None, porteur or None, duree or None, cout or None)
+                        q = Question(
+                            situation.id, taille or None, porteur or None, duree or None, cout or None
+                        )
                         cards, route = _choose(ranked, q, limit)
                         answers[f"{taille}|{porteur}|{duree}|{cout}"] = [
                             [row(s) for s in cards],
                             row(route) if route else None,
                         ]
-        tables[need] = {"raisons": list(reasons), "reponses": answers}
+        records = field_records(catalogue, answering(catalogue, situation))
+        tables[situation.id] = {
+            "raisons": list(reasons),
+            "reponses": answers,
+            "faits": {
+                str(position[cid]): [f"{label} : {value}" for label, value in key_facts(card)]
+                for cid, card in shown.items()
+            },
+            "exemples": {
+                str(position[cid]): [position[r.id] for r in context.proofs.get(cid, [])]
+                for cid in shown
+                if context.proofs.get(cid)
+            },
+            "retours": [
+                [
+                    position[r.id],
+                    sorted({communes.departement_of(c.insee) for c in r.meta.lieu.communes}),
+                    record_population(r),
+                ]
+                for r in records
+            ],  # fmt: skip
+        }
     return tables

@@ -27,7 +27,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Parcours
 from terreau.derive import search_index
 from terreau.site import address as published
-from terreau.site import archive, derived, glossary, hosting, output, sanitize
+from terreau.site import archive, derived, glossary, hosting, identity, output, sanitize
 from terreau.site.render import environment
 from terreau.site.views.cards import CardViews
 from terreau.site.views.pages import PageViews
@@ -151,6 +151,9 @@ class SiteBuild:
         files: dict[str, Path | str] = {
             f"{ASSETS}/{name}": Path(str(package.joinpath(f"assets/{name}"))) for name in SCRIPTS
         }
+        # The axes' colour classes, generated from their data, close terreau.css (no request more).
+        css = package.joinpath("assets/terreau.css").read_text("utf-8")
+        files[f"{ASSETS}/terreau.css"] = css + identity.stylesheet(environment())
         files[hosting.HEADERS_FILE] = hosting.headers_file()
         return files
 

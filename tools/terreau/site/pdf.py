@@ -27,6 +27,8 @@ from weasyprint import __version__ as weasyprint_version
 from weasyprint.urls import URLFetcher
 
 from terreau.core import atomic
+from terreau.site import identity
+from terreau.site.render import environment
 
 PLACEHOLDER = "https://terreau.invalid/"  # when the site has no published address
 
@@ -63,7 +65,9 @@ class Job:
 
 
 def stylesheet() -> str:
-    return resources.files("terreau.site").joinpath("assets/impression.css").read_text("utf-8")
+    """impression.css, closed by the axes' colour classes (as terreau.css is on the site)."""
+    css = resources.files("terreau.site").joinpath("assets/impression.css").read_text("utf-8")
+    return css + identity.stylesheet(environment())
 
 
 def _render(job: Job, site_dir: Path, site_url: str, css: str, out: Path) -> None:

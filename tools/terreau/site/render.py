@@ -15,12 +15,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import Markup
 
 from terreau.core import attribution, communes
 
 from terreau.derive import finder, places
 
-from terreau.site import qr
+from terreau.site import identity, qr
 from terreau.core.catalogue import Catalogue
 from terreau.core.forge import Forge
 from terreau.core.loader import AnyCard
@@ -38,6 +39,8 @@ from terreau.core.models import (
     Retour,
     TailleGroupe,
 )
+from terreau.core.identity import identities
+from terreau.core.vocabulary import duration as duration
 from terreau.core.vocabulary import vocabulary
 
 
@@ -61,13 +64,6 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["terreau_count"] = lambda key, groups: len(groups.get(key, []))
     return env
-
-
-def duration(d: Duree) -> str:
-    unit = vocabulary("unite_duree").terms[d.unite]
-    if d.max is None or d.max == d.min:
-        return unit.count(d.min)
-    return f"{d.min} à {unit.count(d.max)}"
 
 
 def group_size(t: TailleGroupe) -> str:
@@ -158,6 +154,9 @@ class Views:
         self.review_before = review_before
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
+        # Every template may draw an axis chip: card headers, listings, search, print.
+        env.globals["axe_badge"] = self.axis_badge
+        env.globals["axes_ids"] = self.axis_ids
 
     @staticmethod
     def relative(from_url: str, to_url: str) -> str:
@@ -171,6 +170,20 @@ class Views:
             "titre": card.meta.titre,
             "type": vocabulary("type").label(card.kind),
         }
+
+    def axis_badge(self, axis_id: str, libelle: str | None = None) -> Markup:
+        """An axis chip: icon and name (or ``libelle``) in the axis colour."""
+        card = self.catalogue.cards.get(axis_id)
+        html = self.env.get_template("axe.html").render(
+            id=axis_id,
+            label=libelle or (card.meta.titre if card is not None else axis_id),
+            icon=identity.icon(identities().of(axis_id).icone),
+        )
+        return Markup(html.strip())
+
+    def axis_ids(self) -> list[str]:
+        """The axis cards, in the catalogue's order."""
+        return [c.id for c in self.catalogue.of_model(Axe)]
 
     def _evidence(self) -> dict[str, finder.Evidence]:
         if not hasattr(self, "_proofs"):

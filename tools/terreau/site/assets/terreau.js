@@ -31,6 +31,28 @@ var terreauCharger = (function () {
   };
 })();
 
+/* The browser's storage, where it is allowed (file:// in some browsers and private browsing
+ * refuse it: then get gives null and put does nothing, without any error). */
+var terreauStockage = (function () {
+  "use strict";
+  function storage() {
+    try {
+      var s = window.localStorage;
+      return s && typeof s.getItem === "function" ? s : null;
+    } catch (e) { return null; }
+  }
+  return {
+    get: function (key) {
+      var s = storage();
+      try { return s ? s.getItem(key) : null; } catch (e) { return null; }
+    },
+    put: function (key, value) {
+      var s = storage();
+      try { if (s) s.setItem(key, value); } catch (e) { /* full or refused: memory only */ }
+    }
+  };
+})();
+
 /* The kit: an ordered list of card ids, kept in the browser (localStorage « terreau-kit »)
  * and carried in addresses for sharing. One definition for the card pages, the finder and
  * the kit page. Where storage is refused (file:// in some browsers, private browsing), the
@@ -49,20 +71,7 @@ var terreauKit = (function () {
       return true;
     });
   }
-  function storage() {
-    try {
-      var s = window.localStorage;
-      return s && typeof s.getItem === "function" ? s : null;
-    } catch (e) { return null; }
-  }
-  function get(key) {
-    var s = storage();
-    try { return s ? s.getItem(key) : null; } catch (e) { return null; }
-  }
-  function put(key, value) {
-    var s = storage();
-    try { if (s) s.setItem(key, value); } catch (e) { /* full or refused: memory only */ }
-  }
+  var get = terreauStockage.get, put = terreauStockage.put;
 
   var kit = {
     parse: function (text) { return clean(String(text || "").split(",")); },
@@ -92,6 +101,25 @@ var terreauKit = (function () {
   };
   return kit;
 })();
+
+/* ---- Axis identity: the chips of a card's axes (icon + name in the axis colour), copied
+ * from the page's <template id="terreau-axes-modeles"> (drawn by the axe_badge helper, so
+ * there is one definition); which axes a card has comes from the facet table's « axes ». */
+var terreauAxes = function (table, pos) {
+  var out = document.createElement("span");
+  out.className = "terreau-axes";
+  var models = document.getElementById("terreau-axes-modeles");
+  var facet = table.facettes.filter(function (f) { return f.id === "axes"; })[0];
+  if (!models || !facet) return out;
+  facet.valeurs.forEach(function (v, i) {
+    var chip = (facet.codes[pos] & (1 << i)) && models.content.querySelector("[data-axe='" + v[0] + "']");
+    if (!chip) return;
+    out.appendChild(document.createTextNode(" "));  // read apart from the kind and each other
+    out.appendChild(chip.cloneNode(true));
+  });
+  return out;
+};
+/* ---- end of axis identity ---- */
 
 /* On a card page: « Ajouter au kit » / « Retirer du kit », and « Voir le kit (N) ». */
 (function () {
@@ -276,9 +304,9 @@ var terreauKit = (function () {
     } catch (e) { /* some browsers refuse it over file:// */ }
   }
 
-  function render(rows, total, text) {
+  function render(rows, total, text, positions) {
     list.textContent = "";
-    rows.forEach(function (c) {
+    rows.forEach(function (c, i) {
       var li = document.createElement("li");
       li.className = "terreau-resultat";
       var kind = document.createElement("span");
@@ -291,6 +319,7 @@ var terreauKit = (function () {
       p.className = "terreau-resultat__resume";
       p.textContent = c[3];
       li.appendChild(kind);
+      li.appendChild(terreauAxes(table, positions[i]));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
       li.appendChild(p);
@@ -318,8 +347,10 @@ var terreauKit = (function () {
     var what = total > 1 ? total + " fiches" : total + " fiche";
     status.textContent = total === 0
       ? "Aucune fiche ne correspond" + (text ? " à « " + text + " »" : "") + ". Retirez un filtre ou essayez un autre mot."
-      : what + (text ? " pour « " + text + " »" : "") + (rows.length < total ? ", " + rows.length + " affichées." : ".");
+      : what + (text ? " pour « " + text + " »" : "") + ".";
+    // How many are shown is said by the button that shows more: the count stays on one line.
     more.hidden = rows.length >= total;
+    more.textContent = "Afficher plus de fiches (" + rows.length + " affichées sur " + total + ")";
     filters.show(total);
   }
 
@@ -435,7 +466,7 @@ var terreauKit = (function () {
       var kept = found.filter(function (pos) { return passes(pos, mask, null); });
       return cardsAt(kept.slice(0, shown)).then(function (rows) {
         if (mine === run) {
-          render(rows, kept.length, text);
+          render(rows, kept.length, text, kept);
           form.setAttribute("data-pret", "oui");
         }
       });
@@ -488,9 +519,11 @@ var terreauKit = (function () {
     });
 })();
 
-/* « Par où commencer ? » on the home page: suggestions follow the answers. Every answer was
- * worked out at build time by terreau/finder.py (advice_tables): the page only looks it up,
- * in the small file of the need chosen (conseils-<besoin>.js). */
+/* « Par où commencer ? » on the home page: a situation chosen, its answer shows right there.
+ * Every answer was worked out at build time by terreau/derive/finder.py (advice_tables): the
+ * page only looks it up, in the small file of the situation chosen (conseils-<id>.js). The
+ * commune's name, looked up in the official list (communes-<letter>.js, loaded only once
+ * someone types there), sets the size and puts the records of nearby, similar communes first. */
 (function () {
   "use strict";
 
@@ -499,12 +532,23 @@ var terreauKit = (function () {
   var base = TERREAU_RACINE;
   var load = terreauCharger;
   var data = base + "assets/terreau/recherche/";
+  var panel = document.getElementById("terreau-reponse");
+  var heading = document.getElementById("terreau-reponse-titre");
   var out = document.getElementById("terreau-conseils");
+  var field = document.getElementById("terreau-terrain");
+  var links = Array.prototype.slice.call(document.querySelectorAll(".terreau-situation[data-situation]"));
+  var input = document.getElementById("terreau-commune-champ");
+  var options = document.getElementById("terreau-communes");
+  var said = document.getElementById("terreau-commune-etat");
+  var STORE = "terreau-commune";
   var table = null;
+  var chosen = null;
+  var commune = null; // {code, nom, population, departement, nomDepartement}
+  var found = []; // the communes the datalist offers
 
   function answer(name) {
-    var box = form.querySelector("input[name='" + name + "']:checked");
-    return box && box.value ? box.value : null;
+    var el = form.elements[name];
+    return el && el.value ? el.value : null;
   }
 
   function card(pos) {
@@ -518,79 +562,260 @@ var terreauKit = (function () {
     return el;
   }
 
-  function item(s) {
-    var c = card(s.pos);
-    var li = element("li");
-    li.appendChild(element("span", "terreau-resultat__type", c[2]));
-    li.appendChild(document.createTextNode(" "));
-    var a = element("a", null, c[0]);
+  function link(pos, cls) {
+    var c = card(pos);
+    var a = element("a", cls, c[0]);
     a.href = base + c[1];
-    li.appendChild(a);
-    li.appendChild(element("p", null, c[3]));
-    li.appendChild(element("p", "terreau-raisons", "Pourquoi : " + s.raisons.join(", ") + "."));
+    return a;
+  }
+
+  /* Records of the visitor's département first, then of the closest size of commune; without
+   * a commune, the smallest first (as built). */
+  function byCommune(records) {
+    if (!commune || !commune.population) return records;
+    var own = Math.log(commune.population + 1);
+    function distance(r) {
+      var near = r[1].indexOf(commune.departement) >= 0 ? 0 : 1000;
+      return near + (r[2] === null ? 100 : Math.abs(Math.log(r[2] + 1) - own));
+    }
+    return records.slice().sort(function (a, b) { return distance(a) - distance(b); });
+  }
+
+  function where(r) {
+    var names = (window.TERREAU_COMMUNES || {}).departements || {};
+    var text = r[1].map(function (d) { return names[d] || d; }).join(", ");
+    if (r[2] !== null) text += " · " + r[2].toLocaleString("fr-FR") + " habitants";
+    return text;
+  }
+
+  function item(s, advice, records) {
+    var li = element("li", "terreau-suggestion");
+    li.appendChild(element("span", "terreau-resultat__type", card(s.pos)[2]));
+    li.appendChild(terreauAxes(table, s.pos));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(link(s.pos, "terreau-suggestion__titre"));
+    var facts = advice.faits[s.pos] || [];
+    if (facts.length) {
+      var p = element("p", "terreau-faits");
+      facts.forEach(function (f) { p.appendChild(element("span", null, f)); });
+      li.appendChild(p);
+    }
+    var mine = (advice.exemples[s.pos] || []);
+    var example = records.filter(function (r) { return mine.indexOf(r[0]) >= 0; })[0];
+    if (example) {
+      var ex = element("p", "terreau-exemple", "Sur le terrain : ");
+      ex.appendChild(link(example[0]));
+      li.appendChild(ex);
+    }
     return li;
   }
 
-  /* The suggestions for the answers given: {cartes: [{pos, raisons}], parcours}. */
+  /* The suggestions for the answers given: {cartes: [{pos}], parcours}. */
   function lookup(q, advice) {
     var key = [q.taille, q.porteur, q.duree, q.cout].map(function (v) { return v || ""; }).join("|");
     var found = advice.reponses[key] || [[], null];
-    var view = function (row) {
-      return { pos: row[0], raisons: row[1].map(function (i) { return advice.raisons[i]; }) };
-    };
+    var view = function (row) { return { pos: row[0] }; };
     return { cartes: found[0].map(view), parcours: found[1] ? view(found[1]) : null };
   }
 
-  function show() {
-    var q = { besoin: answer("besoin"), taille: answer("taille"), porteur: answer("porteur"),
-      duree: answer("duree"), cout: answer("cout") };
-    if (!q.besoin || !/^[a-z-]+$/.test(q.besoin)) { out.textContent = ""; return; }
-    load(data + "conseils-" + q.besoin + ".js").then(function () {
-      var advice = lookup(q, window.TERREAU_CONSEILS[q.besoin]);
-      var positions = advice.cartes.map(function (s) { return s.pos; });
-      if (advice.parcours) positions.push(advice.parcours.pos);
+  function show(scroll) {
+    if (!chosen) return Promise.resolve();
+    var q = { taille: answer("taille"), porteur: answer("porteur"), duree: answer("duree"), cout: answer("cout") };
+    var id = chosen;
+    return load(data + "conseils-" + id + ".js").then(function () {
+      var advice = window.TERREAU_CONSEILS[id];
+      var found = lookup(q, advice);
+      var positions = found.cartes.map(function (s) { return s.pos; });
+      if (found.parcours) positions.push(found.parcours.pos);
+      advice.retours.forEach(function (r) { positions.push(r[0]); });
       var chunks = [];
       positions.forEach(function (p) {
         var k = Math.floor(p / table.morceau);
         if (chunks.indexOf(k) < 0) chunks.push(k);
       });
-      return Promise.all(chunks.map(function (k) { return load(data + "fiches-" + k + ".js"); }))
-        .then(function () { return advice; });
-    }).then(function (advice) {
+      var files = chunks.map(function (k) { return data + "fiches-" + k + ".js"; });
+      files.push(data + "communes-departements.js");
+      return Promise.all(files.map(function (f) { return load(f); })).then(function () {
+        return { advice: advice, found: found };
+      });
+    }).then(function (r) {
+      if (id !== chosen) return; // another situation was chosen meanwhile
+      var records = byCommune(r.advice.retours);
       out.textContent = "";
-      if (!advice.cartes.length) {
-        out.appendChild(element("p", null, "Aucune fiche ne correspond à toutes vos réponses : essayez « Peu importe » pour l'une d'elles."));
+      if (!r.found.cartes.length) {
+        out.appendChild(element("p", null, "Aucune fiche ne correspond à toutes vos réponses : choisissez « Peu importe » pour l'une d'elles."));
       } else {
-        out.appendChild(element("h3", null, "Nos suggestions"));
         var list = element("ol", "terreau-suggestions");
-        advice.cartes.forEach(function (s) { list.appendChild(item(s)); });
+        r.found.cartes.forEach(function (s) { list.appendChild(item(s, r.advice, records)); });
         out.appendChild(list);
       }
-      if (advice.parcours) {
+      if (r.found.parcours) {
         out.appendChild(element("h3", null, "Un parcours pour commencer"));
         var route = element("ul", "terreau-suggestions");
-        route.appendChild(item(advice.parcours));
+        route.appendChild(item(r.found.parcours, r.advice, []));
         out.appendChild(route);
       }
-      var params = new URLSearchParams();
-      params.append("besoins", q.besoin);
-      if (q.taille) params.append("communes", q.taille);
-      if (q.porteur) params.append("porteurs", q.porteur);
-      var all = element("a", null, "Voir toutes les fiches qui répondent à ce besoin");
-      all.href = base + "recherche.html?" + params.toString();
-      var p = element("p");
-      p.appendChild(all);
-      out.appendChild(p);
+      var more = element("p");
+      var all = element("a", null, "Toutes les fiches pour cette situation");
+      all.href = base + "trouver/" + id + ".html";
+      more.appendChild(all);
+      out.appendChild(more);
+      field.textContent = "";
+      if (records.length) {
+        field.appendChild(element("h3", null, commune ? "Sur le terrain, près de chez vous d'abord" : "Sur le terrain"));
+        var ul = element("ul", "terreau-terrain");
+        records.forEach(function (rec) {
+          var li = element("li");
+          li.appendChild(link(rec[0]));
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(element("span", "terreau-terrain__lieu", where(rec)));
+          ul.appendChild(li);
+        });
+        field.appendChild(ul);
+      }
+      if (scroll) {
+        panel.scrollIntoView({ block: "start" });
+        heading.focus({ preventScroll: true });
+      }
     });
   }
 
+  function choose(id, scroll) {
+    var chosenLink = null;
+    links.forEach(function (a) {
+      var on = a.getAttribute("data-situation") === id;
+      if (on) chosenLink = a;
+      if (on) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+    });
+    if (!chosenLink) return Promise.resolve();
+    chosen = id;
+    heading.textContent = chosenLink.textContent;
+    panel.hidden = false;
+    var params = new URLSearchParams(window.location.search);
+    params.set("situation", id);
+    history.replaceState(null, "", "?" + params.toString() + window.location.hash);
+    return show(scroll);
+  }
+
+  /* --- The commune's name -------------------------------------------------------------- */
+
+  /* As terreau/core/communes.py folds names: no accents, case or punctuation; St is Saint. */
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ")
+      .map(function (w) { return w === "st" ? "saint" : w === "ste" ? "sainte" : w; }).join(" ");
+  }
+
+  function keyOf(folded) {
+    var first = folded.charAt(0);
+    return /^[a-z0-9]$/.test(first) ? first : "autres";
+  }
+
+  var parsed = {};
+  function communesOf(key) {
+    if (parsed[key]) return Promise.resolve(parsed[key]);
+    return Promise.all([load(data + "communes-" + key + ".js"), load(data + "communes-departements.js")])
+      .then(function () {
+        var names = window.TERREAU_COMMUNES.departements;
+        parsed[key] = window.TERREAU_COMMUNES[key].split("\n").map(function (line) {
+          var f = line.split("|");
+          var dep = /^9[78]/.test(f[0]) ? f[0].slice(0, 3) : f[0].slice(0, 2);
+          return { code: f[0], nom: f[1], population: f[2] ? parseInt(f[2], 10) : null,
+            departement: dep, nomDepartement: names[dep] || dep, cle: fold(f[1]) };
+        });
+        return parsed[key];
+      });
+  }
+
+  function label(c) { return c.nom + " (" + c.nomDepartement + ")"; }
+
+  function sizeOf(population) {
+    var select = form.elements.taille;
+    for (var i = 0; i < select.options.length; i++) {
+      var max = select.options[i].getAttribute("data-max");
+      if (select.options[i].value && (max === null || population <= parseInt(max, 10))) return select.options[i];
+    }
+    return null;
+  }
+
+  function pick(c) {
+    commune = c;
+    terreauStockage.put(STORE, JSON.stringify(c));
+    var text = label(c);
+    if (c.population !== null) {
+      var size = sizeOf(c.population);
+      if (size) form.elements.taille.value = size.value;
+      text += " : " + c.population.toLocaleString("fr-FR") + " habitants" + (size ? ", taille « " + size.textContent + " »" : "");
+    }
+    said.textContent = text + ".";
+    return show(false);
+  }
+
+  function lookupCommune() {
+    var typed = input.value;
+    var folded = fold(typed);
+    if (!folded) {
+      commune = null;
+      said.textContent = "";
+      options.textContent = "";
+      return Promise.resolve();
+    }
+    return communesOf(keyOf(folded)).then(function (rows) {
+      if (input.value !== typed) return; // typed on meanwhile
+      var byLabel = found.filter(function (c) { return label(c) === typed; })[0];
+      if (byLabel) return pick(byLabel);
+      var exact = rows.filter(function (c) { return c.cle === folded; });
+      var starting = rows.filter(function (c) { return c.cle !== folded && c.cle.indexOf(folded) === 0; });
+      found = exact.concat(starting).slice(0, 12);
+      options.textContent = "";
+      found.forEach(function (c) {
+        var o = document.createElement("option");
+        o.value = label(c);
+        options.appendChild(o);
+      });
+      if (exact.length === 1) return pick(exact[0]);
+      if (exact.length > 1) {
+        said.textContent = exact.length + " communes portent ce nom : choisissez la vôtre dans la liste.";
+      } else if (!found.length) {
+        said.textContent = "Aucune commune de ce nom dans la liste officielle.";
+      } else {
+        said.textContent = "";
+      }
+    }).catch(function () {
+      said.textContent = "La liste des communes n'a pas pu se charger.";
+    });
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(lookupCommune, 150);
+  });
+  form.addEventListener("submit", function (e) { e.preventDefault(); lookupCommune(); });
+  form.addEventListener("change", function (e) { if (e.target !== input) show(false); });
+  links.forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      if (!table) return; // not ready: the link leads to the situation's own page
+      e.preventDefault();
+      choose(a.getAttribute("data-situation"), true);
+    });
+  });
+
   document.documentElement.classList.add("terreau-js");
+  try {
+    var kept = JSON.parse(terreauStockage.get(STORE) || "null");
+    if (kept && kept.nom) {
+      commune = kept;
+      input.value = label(kept);
+      found = [kept];
+    }
+  } catch (e) { /* nothing kept */ }
   load(data + "facettes.js").then(function () {
     table = window.TERREAU_FACETTES;
-    form.setAttribute("data-pret", "oui");
-    form.addEventListener("change", show);
-    show();
-  });
+    var ready = commune ? pick(commune) : Promise.resolve();
+    var wanted = new URLSearchParams(window.location.search).get("situation");
+    return ready.then(function () { return wanted ? choose(wanted, true) : null; });
+  }).then(function () { form.setAttribute("data-pret", "oui"); });
 })();
 
 

@@ -145,6 +145,7 @@ class CardViews(Views):
             card=card,
             meta=card.meta,
             kind_label=vocabulary("type").label(card.kind),
+            axes=[] if card.kind == "axe" else finder.facet_values(card, self.catalogue)["axes"],
             facts=self.facts(card),
             glossary=self.relative(card.url, glossary.PAGE),
             evidence=self.evidence(card),

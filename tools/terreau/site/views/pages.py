@@ -9,13 +9,16 @@ from typing import Any
 from markupsafe import Markup
 
 from terreau.contribute import reference
-from terreau.core import pages
+from terreau.core import communes, pages
 from terreau.core.loader import AnyCard
 from terreau.core.models import Fiche, Retour
+from terreau.core.situations import get as get_situation
+from terreau.core.situations import situations
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder, places
+from terreau.derive.finder import Suggestion
 from terreau.site import glossary, hosting
-from terreau.site.render import Views, french_date, period
+from terreau.site.render import Views, french_date, period, thousands
 from terreau.site.views import listings
 
 
@@ -46,35 +49,33 @@ class PageViews(Views):
         return self.env.get_template("recherche.html").render(facets=facets)
 
     def depart(self, page_url: str) -> str:
-        """The home page's questions; each need also links to its own page (no JavaScript)."""
-        sizes = [(t.id, t.libelle) for t in vocabulary("taille_commune").terms.values()]
+        """The home page: the situations that bring a commune here, each a link to its own
+        page (without JavaScript); with it, the answer shows in place and the questions
+        below refine it."""
+        sizes = [(t.id, t.libelle, t.habitants_max) for t in vocabulary("taille_commune").terms.values()]
         durations = [(t.id, t.libelle) for t in vocabulary("classe_duree").terms.values()]
         questions = [
-            {"name": "besoin", "legend": "Que voulez-vous faire ?", "choices": finder.NEEDS},
-            {
-                "name": "taille",
-                "legend": "Combien d'habitants compte la commune ?",
-                "choices": [("", "Peu importe"), *sizes],
-            },
+            {"name": "taille", "legend": "Taille de la commune", "choices": [("", "Peu importe", None), *sizes]},
             {
                 "name": "porteur",
-                "legend": "Qui porte la démarche ?",
+                "legend": "Qui porte le projet",
                 "choices": [("", "Peu importe"), *vocabulary("porteurs").questions()],
             },
-            {
-                "name": "duree",
-                "legend": "De combien de temps disposez-vous ?",
-                "choices": [("", "Peu importe"), *durations],
-            },
+            {"name": "duree", "legend": "Temps disponible", "choices": [("", "Peu importe"), *durations]},
             {
                 "name": "cout",
-                "legend": "Quel budget pouvez-vous y consacrer ?",
+                "legend": "Budget",
                 "choices": [("", "Peu importe"), *vocabulary("cout").questions()],
             },
         ]
-        needs = [
-            {"label": label, "href": self.relative(page_url, f"trouver/{need}.html")}
-            for need, label in finder.NEEDS
+        listed = [
+            {
+                "id": s.id,
+                "question": s.question,
+                "description": s.description,
+                "href": self.relative(page_url, f"trouver/{s.id}.html"),
+            }
+            for s in situations()
         ]
         browse = [
             {"label": label, "href": self.relative(page_url, target)}
@@ -89,39 +90,54 @@ class PageViews(Views):
         ]
         return self.env.get_template("depart.html").render(
             questions=questions,
-            needs=needs,
+            situations=listed,
             browse=browse,
             finder_href=self.relative(page_url, "recherche.html"),
         )
 
-    def trouver(self, need: str, page_url: str) -> str:
-        """The page of one need: suggestions with their reasons, a parcours, every card."""
-        suggestions, route = finder.suggest(self.catalogue, finder.Question(need))
+    def suggestion(self, page_url: str, s: Suggestion, examples: bool = True) -> dict[str, Any]:
+        """One suggested card as the pages show it: link, key facts, reasons, a field example."""
+        proof = self._evidence()[s.card.id].retours if examples else []
+        return self.link(page_url, s.card.id) | {
+            "resume": s.card.meta.resume,
+            "axes": finder.facet_values(s.card, self.catalogue)["axes"],
+            "facts": finder.key_facts(s.card),
+            "reasons": s.reasons,
+            "example": self.record_link(page_url, proof[0]) if proof else None,
+        }
 
-        def view(s: finder.Suggestion) -> dict[str, Any]:
-            return self.link(page_url, s.card.id) | {"resume": s.card.meta.resume, "reasons": s.reasons}
+    def record_link(self, page_url: str, record: AnyCard) -> dict[str, Any]:
+        """A feedback record's link with where it happened: place, département, population."""
+        assert isinstance(record.meta, Retour)
+        known = {communes.departement_of(c.insee) for c in record.meta.lieu.communes}
+        names = places.departements()
+        population = finder.record_population(record)  # type: ignore[arg-type]
+        return self.link(page_url, record.id) | {
+            "lieu": record.meta.lieu.nom,
+            "departements": ", ".join(names[d]["nom"] for d in sorted(known) if d in names),
+            "population": thousands(population) if population is not None else None,
+        }
 
+    def trouver(self, situation_id: str, page_url: str) -> str:
+        """The page of one situation: suggestions (with their facts and why), a parcours,
+        field records, then every card that answers it."""
+        situation = get_situation(situation_id)
+        suggestions, route = finder.suggest(self.catalogue, finder.Question(situation_id))
+        answering = finder.answering(self.catalogue, situation)
         groups = []
-        plural = {"methode": "Méthodes", "outil": "Fiches outils", "parcours": "Parcours"}
-        for kind in ("methode", "outil", "parcours"):
-            cards = [
-                c
-                for c in finder.ordered(self.catalogue)
-                if c.kind == kind and need in getattr(c.meta, "besoins", [])
-            ]
+        plural = {"action": "Fiches actions", "methode": "Méthodes", "outil": "Fiches outils"}
+        for kind, label in plural.items():
+            cards = [c for c in answering if c.kind == kind]
             if cards:
-                groups.append(
-                    {
-                        "label": plural[kind],
-                        "total": len(cards),
-                        "cards": [self.link(page_url, c.id) for c in cards[:50]],
-                    }
-                )
+                groups.append({"label": label, "total": len(cards), "cards": [self.link(page_url, c.id) for c in cards]})
+        records = finder.field_records(self.catalogue, answering)
         return self.env.get_template("trouver.html").render(
-            suggestions=[view(s) for s in suggestions],
-            route=view(route) if route else None,
+            situation=situation,
+            suggestions=[self.suggestion(page_url, s) for s in suggestions],
+            route=self.suggestion(page_url, route, examples=False) if route else None,
+            records=[self.record_link(page_url, r) for r in records],
             groups=groups,
-            finder_href=self.relative(page_url, "recherche.html") + f"?besoins={need}",
+            home_href=self.relative(page_url, "index.html"),
         )
 
     def map(self, page_url: str) -> str:
@@ -231,8 +247,7 @@ class PageViews(Views):
     def complete(self, src: str, html: str, page_url: str) -> str:
         """A page's HTML followed by what the site adds to it: the page's own view if it has
         one, then « Partager un retour » (a page of the site is not edited by its readers:
-        « Modifier cette page » is on cards only). The view comes first: on the search page
-        and the listings, what the reader came for starts right under the title."""
+        « Modifier cette page » is on cards only)."""
         view = view_of(src)
         if view:
             html += view(self, page_url)
@@ -242,8 +257,8 @@ class PageViews(Views):
 View = Callable[[PageViews, str], str]
 
 
-def _need(need: str) -> View:
-    return lambda views, page_url: views.trouver(need, page_url)
+def _situation(situation_id: str) -> View:
+    return lambda views, page_url: views.trouver(situation_id, page_url)
 
 
 def _kind(kind: str) -> View:
@@ -261,7 +276,7 @@ VIEWS: dict[str, View] = {
     pages.CONTRIBUTORS: PageViews.contributors_page,
     pages.REFERENCE[0]: PageViews.reference,
     **{uri: _kind(kind) for kind, (uri, _title) in pages.LISTINGS.items()},
-    **{f"trouver/{need}.md": _need(need) for need, _label in pages.NEEDS},
+    **{f"trouver/{sid}.md": _situation(sid) for sid, _question in pages.SITUATIONS},
 }
 
 
