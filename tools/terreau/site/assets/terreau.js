@@ -151,6 +151,42 @@ var terreauAxes = function (table, pos) {
   box.hidden = false;
 })();
 
+/* On a listing page: « Ajouter au kit » on every line, and « Voir le kit (N) » above. */
+(function () {
+  "use strict";
+  var buttons = [].slice.call(document.querySelectorAll(".terreau-liste__kit[data-fiche]"));
+  var bar = document.querySelector(".terreau-liste-kit");
+  if (!buttons.length || !bar) return;
+  var link = bar.querySelector("a");
+  var status = bar.querySelector("[role=status]");
+
+  function show(button, ids) {
+    var inKit = ids.indexOf(button.getAttribute("data-fiche")) >= 0;
+    button.firstChild.textContent = inKit ? "Retirer du kit" : "Ajouter au kit";
+    button.setAttribute("aria-pressed", inKit ? "true" : "false");
+  }
+  function showAll() {
+    var ids = terreauKit.read();
+    buttons.forEach(function (b) { show(b, ids); });
+    link.textContent = "Voir le kit (" + ids.length + ")";
+    link.href = terreauKit.href(ids);
+    link.hidden = ids.length === 0;
+  }
+  buttons.forEach(function (b) {
+    b.addEventListener("click", function () {
+      var id = b.getAttribute("data-fiche");
+      var added = !terreauKit.has(id);
+      if (added) terreauKit.add(id); else terreauKit.remove(id);
+      showAll();
+      status.textContent = added ? "Fiche ajoutée au kit." : "Fiche retirée du kit.";
+    });
+    b.hidden = false;
+  });
+  window.addEventListener("pageshow", showAll);
+  window.addEventListener("storage", showAll);
+  showAll();
+})();
+
 (function () {
   "use strict";
 
@@ -161,6 +197,7 @@ var terreauAxes = function (table, pos) {
   var load = terreauCharger;
   var data = base + "assets/terreau/recherche/";
   var input = document.getElementById("terreau-recherche-champ");
+  var panel = document.getElementById("terreau-filtres");
   var status = document.getElementById("terreau-recherche-etat");
   var list = document.getElementById("terreau-recherche-resultats");
   var more = document.getElementById("terreau-plus");
@@ -176,7 +213,7 @@ var terreauAxes = function (table, pos) {
     var state = {};
     if (!table) return state;
     table.facettes.forEach(function (f) {
-      state[f.id] = [].slice.call(form.querySelectorAll("input[name='" + f.id + "']:checked"))
+      state[f.id] = [].slice.call(panel.querySelectorAll("input[name='" + f.id + "']:checked"))
         .map(function (box) { return box.value; });
     });
     return state;
@@ -237,7 +274,7 @@ var terreauAxes = function (table, pos) {
         for (var i = 0; i < counts.length; i++) if (code & (1 << i)) counts[i]++;
       });
       f.valeurs.forEach(function (v, i) {
-        var span = form.querySelector(".terreau-compte[data-facette='" + f.id + "'][data-valeur='" + v[0] + "']");
+        var span = panel.querySelector(".terreau-compte[data-facette='" + f.id + "'][data-valeur='" + v[0] + "']");
         if (span) span.textContent = "(" + counts[i] + ")";
       });
     });
@@ -279,6 +316,7 @@ var terreauAxes = function (table, pos) {
       a.href = base + c[1];
       a.textContent = c[0];
       var p = document.createElement("p");
+      p.className = "terreau-resultat__resume";
       p.textContent = c[3];
       li.appendChild(kind);
       li.appendChild(terreauAxes(table, positions[i]));
@@ -309,9 +347,112 @@ var terreauAxes = function (table, pos) {
     var what = total > 1 ? total + " fiches" : total + " fiche";
     status.textContent = total === 0
       ? "Aucune fiche ne correspond" + (text ? " à « " + text + " »" : "") + ". Retirez un filtre ou essayez un autre mot."
-      : what + (text ? " pour « " + text + " »" : "") + (rows.length < total ? ", " + rows.length + " affichées." : ".");
+      : what + (text ? " pour « " + text + " »" : "") + ".";
+    // How many are shown is said by the button that shows more: the count stays on one line.
     more.hidden = rows.length >= total;
+    more.textContent = "Afficher plus de fiches (" + rows.length + " affichées sur " + total + ")";
+    filters.show(total);
   }
+
+  /* « Filtrer » (a disclosure button on a phone; hidden on a wide screen, where the facets
+   * stand beside the results), the chips of the active filters, « Tout effacer », and
+   * « Voir les N fiches », which closes the facets. */
+  var filters = (function () {
+    var toggle = document.getElementById("terreau-filtrer");
+    var done = document.getElementById("terreau-voir");
+    var chips = document.getElementById("terreau-actifs");
+    var heading = document.getElementById("terreau-filtres-titre");
+
+    function isOpen() { return toggle.getAttribute("aria-expanded") === "true"; }
+    function folding() { return toggle.offsetParent !== null; }  // false on a wide screen
+    function open() {
+      toggle.setAttribute("aria-expanded", "true");
+      panel.classList.add("terreau-facettes--ouvert");
+      heading.focus();
+    }
+    function close() {
+      toggle.setAttribute("aria-expanded", "false");
+      panel.classList.remove("terreau-facettes--ouvert");
+      toggle.focus();
+    }
+    function active() {
+      return [].slice.call(panel.querySelectorAll(".terreau-facette input:checked")).map(function (box) {
+        var facet = table.facettes.filter(function (f) { return f.id === box.name; })[0];
+        var value = facet.valeurs.filter(function (v) { return v[0] === box.value; })[0];
+        return { box: box, text: facet.libelle + " : " + value[1] };
+      });
+    }
+    function chip(text, name, action) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "terreau-puce";
+      if (name) b.setAttribute("aria-label", name);
+      b.textContent = text;
+      b.addEventListener("click", action);
+      li.appendChild(b);
+      return li;
+    }
+    /* After a chip is removed, focus goes to the chip now in its place, or the one before,
+     * or « Filtrer » (on a wide screen, the search field) when no filter is left. */
+    function refocus(i) {
+      var left = chips.querySelectorAll("button");
+      if (left.length) left[Math.min(i, left.length - 1)].focus();
+      else if (folding()) toggle.focus();
+      else input.focus();
+    }
+    function clear(boxes, i) {
+      boxes.forEach(function (box) { box.checked = false; });
+      shown = PAGE;
+      update().then(function () { refocus(i); });
+    }
+    function showChips() {
+      var on = active();
+      chips.textContent = "";
+      on.forEach(function (a, i) {
+        var li = chip(a.text, "Retirer le filtre " + a.text, function () { clear([a.box], i); });
+        var cross = document.createElement("span");
+        cross.setAttribute("aria-hidden", "true");
+        cross.className = "terreau-puce__croix";
+        cross.textContent = "✕";
+        li.firstChild.appendChild(cross);
+        chips.appendChild(li);
+      });
+      if (on.length > 1) {
+        var all = chip("Tout effacer", "",
+          function () { clear(on.map(function (a) { return a.box; }), 0); });
+        all.className = "terreau-actifs__tout";
+        chips.appendChild(all);
+      }
+      chips.hidden = on.length === 0;
+      // Seen as « Filtrer (2) », heard as « Filtrer (2 filtres actifs) ».
+      toggle.textContent = "Filtrer";
+      if (on.length) {
+        var seen = document.createElement("span");
+        seen.setAttribute("aria-hidden", "true");
+        seen.textContent = " (" + on.length + ")";
+        var heard = document.createElement("span");
+        heard.className = "terreau-masque";
+        heard.textContent = "(" + on.length + (on.length > 1 ? " filtres actifs)" : " filtre actif)");
+        toggle.appendChild(seen);
+        toggle.appendChild(heard);
+      }
+    }
+    return {
+      start: function () {
+        toggle.hidden = false;
+        toggle.addEventListener("click", function () { if (isOpen()) close(); else open(); });
+        done.addEventListener("click", close);
+        panel.addEventListener("keydown", function (e) {
+          if (e.key === "Escape" && isOpen() && folding()) { e.preventDefault(); close(); }
+        });
+      },
+      show: function (total) {
+        done.textContent = total === 0 ? "Aucune fiche : fermer" : total === 1 ? "Voir la fiche" : "Voir les " + total + " fiches";
+        showChips();
+      }
+    };
+  })();
 
   function update() {
     var mine = ++run;
@@ -340,7 +481,7 @@ var terreauAxes = function (table, pos) {
     // A shared address brings its kit; otherwise the one kept in this browser.
     kit = params.has("kit") ? terreauKit.write(terreauKit.parse(params.get("kit"))) : terreauKit.read();
     showKit();
-    form.querySelectorAll(".terreau-facette input[type=checkbox]").forEach(function (box) {
+    panel.querySelectorAll(".terreau-facette input[type=checkbox]").forEach(function (box) {
       box.checked = params.getAll(box.name).indexOf(box.value) >= 0;
       if (box.checked) box.closest("details").open = true;
     });
@@ -365,9 +506,10 @@ var terreauAxes = function (table, pos) {
         shown = PAGE;
         timer = setTimeout(update, 120);
       });
-      form.addEventListener("change", function (e) {
+      panel.addEventListener("change", function (e) {
         if (e.target.type === "checkbox") { shown = PAGE; update(); }
       });
+      filters.start();
       form.addEventListener("submit", function (e) { e.preventDefault(); shown = PAGE; update(); });
       more.addEventListener("click", function () { shown += PAGE; update(); });
       return update();

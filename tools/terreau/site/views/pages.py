@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from markupsafe import Markup
+
 from terreau.contribute import reference
 from terreau.core import communes, pages
 from terreau.core.loader import AnyCard
@@ -17,6 +19,7 @@ from terreau.derive import finder, places
 from terreau.derive.finder import Suggestion
 from terreau.site import glossary, hosting
 from terreau.site.render import Views, french_date, thousands
+from terreau.site.views import listings
 
 
 class PageViews(Views):
@@ -192,11 +195,46 @@ class PageViews(Views):
         return self.env.get_template("contributeurs.html").render(structures=structures, people=people)
 
     def listing(self, kind: str, page_url: str) -> str:
-        """Every card of one kind, by title (the feedback records' page also has the map)."""
-        cards = [self.link(page_url, c.id) | {"resume": c.meta.resume} for c in self.catalogue.of_kind(kind)]
-        cards.sort(key=lambda c: c["titre"])
-        extra = self.map(page_url) if kind == "retour" else ""
-        return extra + self.env.get_template("liste.html").render(cards=cards)
+        """Every card of one kind, grouped (listings.groups), each with its key facts; the
+        finder, pre-filtered on the kind, does the filtering (the feedback page adds the map)."""
+        finder_href = self.relative(page_url, "recherche.html") + f"?type={kind}"
+        cards = self.catalogue.of_kind(kind)
+
+        def line(card: AnyCard) -> dict[str, Any]:
+            return self.link(page_url, card.id) | {
+                "id": card.id,
+                "facts": listings.facts(card),
+                "also": listings.also(card),
+                "resume": card.meta.resume if kind in listings.WITH_SUMMARY else "",
+            }
+
+        def view(group: listings.Group) -> dict[str, Any]:
+            return {
+                "title": group.title,
+                "anchor": listings.anchor(group.title),
+                "count": group.count,
+                "cards": [line(c) for c in group.cards],
+                "subgroups": [view(g) for g in group.subgroups],
+            }
+
+        quick = [
+            {
+                "label": facet.label,
+                "values": [
+                    {"label": label, "count": n, "href": f"{finder_href}&{facet.id}={value}"}
+                    for value, label, n in values
+                ],
+            }
+            for facet, values in listings.quick_filters(self.catalogue, kind)
+        ]
+        return self.env.get_template("liste.html").render(
+            total=len(cards),
+            groups=[view(g) for g in listings.groups(self.catalogue, kind)],
+            finder_href=finder_href,
+            quick=quick,
+            kit_page=self.relative(page_url, "kit.html"),
+            map=Markup(self.map(page_url)) if kind == "retour" else "",
+        )
 
     def kit(self, page_url: str) -> str:
         return self.env.get_template("kit.html").render(finder_href=self.relative(page_url, "recherche.html"))
