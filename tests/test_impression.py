@@ -122,4 +122,4 @@ def test_a_form_to_fill_in_prints_with_room_to_write(server: str, page) -> None:
     )
     assert sizes["empty"] >= 10
     assert sizes["table"] >= 0.95 * sizes["article"], sizes
-    assert sizes["lowest"] >= 0.9 * 96 / 2.54, sizes  # at least 9 mm at 96 px per inch
+    assert sizes["lowest"] >= 0.75 * 96 / 2.54, sizes  # a handwritten line: 7.5 mm at 96 px per inch
