@@ -67,6 +67,12 @@ def test_every_feedback_record_and_example_has_a_source(catalogue: Catalogue) ->
             assert example.source.titre, action.id
 
 
+def test_every_action_cites_at_least_one_source(catalogue: Catalogue) -> None:
+    """An action states facts (a law, a figure, a real organisation): it cites where they come from."""
+    without = sorted(action.id for action in catalogue.of_kind("action") if not action.meta.sources)
+    assert without == [], f"actions sans source (champ sources vide) : {without}"
+
+
 def test_practical_cards_fill_what_users_filter_on(catalogue: Catalogue) -> None:
     for kind in ("methode", "outil", "action"):
         for card in catalogue.of_kind(kind):
