@@ -58,6 +58,34 @@ def test_every_method_step_list_uses_tool_sheets(catalogue: Catalogue) -> None:
         assert any(step.outils for step in method.meta.etapes), method.id
 
 
+METHOD_TOOLS = {
+    "enquete-collective": {
+        "modele-questionnaire-enquete",
+        "briefing-enqueteurs-benevoles",
+        "note-consentement-rgpd",
+        "carnet-suivi-entretiens",
+        "grille-debriefing-entretien",
+        "atelier-analyse-collective",
+    },
+    "exposition-evolutive": {
+        "gabarit-panneau-exposition",
+        "checklist-installation-exposition",
+        "recueil-reactions-visiteurs",
+        "panneau-chiffre-local",
+    },
+}
+
+
+@pytest.mark.parametrize(("method_id", "tools"), sorted(METHOD_TOOLS.items()))
+def test_a_method_s_steps_lead_to_the_tools_made_for_it(
+    catalogue: Catalogue, method_id: str, tools: set[str]
+) -> None:
+    """A reader following the steps finds every tool sheet written for the method."""
+    reached = {tool for step in catalogue.cards[method_id].meta.etapes for tool in step.outils}
+    assert tools <= set(catalogue.cards), sorted(tools - set(catalogue.cards))
+    assert sorted(tools - reached) == [], f"{method_id} : outils qu'aucune étape ne cite"
+
+
 def test_every_feedback_record_and_example_has_a_source(catalogue: Catalogue) -> None:
     for record in catalogue.of_kind("retour"):
         assert record.meta.sources, record.id
