@@ -184,7 +184,7 @@ class Pratique(Fiche):
         description="Niveau d'exigence en savoir-faire et en organisation."
     )
     maturite: _vocab("maturite") = Field(  # type: ignore[valid-type]
-        description="Jusqu'où la fiche a été mise à l'épreuve du terrain."
+        description="Jusqu'où la pratique a déjà été menée par des communes (d'après les sources)."
     )
     communes: list[_vocab("taille_commune")] = Field(  # type: ignore[valid-type]
         default_factory=list, description="Tailles de commune pour lesquelles la fiche convient."
