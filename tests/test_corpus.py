@@ -86,6 +86,20 @@ def test_a_method_s_steps_lead_to_the_tools_made_for_it(
     assert sorted(tools - reached) == [], f"{method_id} : outils qu'aucune étape ne cite"
 
 
+def test_a_card_a_checked_feedback_record_used_is_not_an_idea(catalogue: Catalogue) -> None:
+    """« Idée » means no commune is known to have done it: a feedback record that used the card
+    shows the contrary. Records still « à vérifier » are left out: their link to a card may rest
+    on unchecked notes (gironde-strategie-resilience says so of atelier-prospective-et-si)."""
+    wrong = sorted(
+        f"{record.id} → {card_id}"
+        for record in catalogue.of_kind("retour")
+        if record.meta.verification != "a-verifier"
+        for card_id in record.meta.fiches
+        if catalogue.cards[card_id].meta.maturite == "idee"
+    )
+    assert wrong == [], f"fiches classées « idée » alors qu'un retour vérifié les a utilisées : {wrong}"
+
+
 def test_every_feedback_record_and_example_has_a_source(catalogue: Catalogue) -> None:
     for record in catalogue.of_kind("retour"):
         assert record.meta.sources, record.id
