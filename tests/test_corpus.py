@@ -121,3 +121,17 @@ def test_practical_cards_fill_what_users_filter_on(catalogue: Catalogue) -> None
             m = card.meta
             assert m.besoins and m.porteurs and m.publics and m.communes, card.id
             assert len(m.resume) <= 400 and m.compostabilite, card.id
+
+
+def test_at_least_five_sourced_actions_help_people_get_around(catalogue: Catalogue) -> None:
+    """Mobility weighs heavily in a rural commune's emissions: the « mobilite » orientation of the
+    energy axis holds at least five actions, each citing where its facts come from."""
+    axis = next(a for a in catalogue.of_kind("axe") if a.id == "resilience-energetique")
+    assert "mobilite" in {o.id for o in axis.meta.orientations}
+    mobility = [
+        a
+        for a in catalogue.of_kind("action")
+        if a.meta.axe == "resilience-energetique" and a.meta.orientation == "mobilite"
+    ]
+    assert len(mobility) >= 5, sorted(a.id for a in mobility)
+    assert all(a.meta.sources for a in mobility), [a.id for a in mobility if not a.meta.sources]
