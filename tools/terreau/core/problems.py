@@ -491,13 +491,14 @@ def _model_at(model: type[Strict], loc: tuple[Any, ...]) -> type[Strict] | None:
         fld = current.model_fields.get(part) if hasattr(current, "model_fields") else None
         if fld is None:
             return None
-        current = _inner_model(fld.annotation)
+        current = inner_model(fld.annotation)
     return current if hasattr(current, "model_fields") else None
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
+    """The Strict model a field holds (itself, in a list, or optional), else None."""
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return annotation if isinstance(annotation, type) and issubclass(annotation, Strict) else None

@@ -60,6 +60,7 @@ class Settings:
     cache_dir: Path = Path(".cache/terreau")
     templates_dir: Path | None = None  # a site's own templates, overriding Terreau's
     review_months: int = 24
+    contact: str = ""  # the commons' e-mail address, for the form « Raconter votre expérience »
 
 
 class SiteBuild:
@@ -114,6 +115,7 @@ class SiteBuild:
             "docs_prefix": prefix or "docs/",
             "review_before": builddate.months_before(build_day, settings.review_months),
             "review_months": settings.review_months,
+            "contact": settings.contact,
         }
         self.cards = CardViews(**shared)  # type: ignore[arg-type]
         self.pages = PageViews(**shared)  # type: ignore[arg-type]

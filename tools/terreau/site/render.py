@@ -130,6 +130,7 @@ class Views:
         docs_prefix: str = "docs/",
         review_before: dt.date | None = None,
         review_months: int = 24,
+        contact: str = "",
     ) -> None:
         self.catalogue = catalogue
         self.review_months = review_months
@@ -140,6 +141,7 @@ class Views:
         self.review_before = review_before
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
+        self.contact = contact
         # Every template may draw an axis chip: card headers, listings, search, print.
         env.globals["axe_badge"] = self.axis_badge
         env.globals["axes_ids"] = self.axis_ids
