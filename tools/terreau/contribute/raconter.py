@@ -24,7 +24,7 @@ from terreau.core.vocabulary import vocabularies, vocabulary
 # What the form may propose as a new card (a feedback record has its own form).
 IDEA_KINDS = ("methode", "outil", "action")
 # The catalogue's messages the form shows, by code.
-CODES = ("CHAMP_MANQUANT", "VALEUR", "VOCABULAIRE", "CONTACT_PERSONNEL", "TELEPHONE")
+CODES = ("CHAMP_MANQUANT", "TYPE", "VALEUR", "VOCABULAIRE", "CONTACT_PERSONNEL", "TELEPHONE")
 # Rule names: JSON Schema's, as the form's script reads them.
 
 
@@ -169,6 +169,8 @@ def data(contact: str, forge_new_file: str, docs: str) -> dict[str, Any]:
         "messages": {code: [catalogue[code].message, catalogue[code].hint] for code in CODES},
         "limites": problems.LIMITS,
         "motifs": problems.PATTERNS,
+        "entier": problems.TYPE_NAMES["int_parsing"],
+        "texte": problems.describe("{texte}"),
         "courriel": content_checks.EMAIL_PATTERN,
         "telephone": content_checks.PHONE_PATTERN,
         "pas_apres": content_checks.PHONE_NOT_AFTER,

@@ -451,7 +451,7 @@ def field_name(path: tuple[str | int, ...]) -> str:
 
 # --- Pydantic errors → catalogue -------------------------------------------------------------
 
-_TYPE_NAMES = {
+TYPE_NAMES = {
     "string_type": ("un texte", "Écrivez le texte tel quel ; mettez-le entre guillemets au besoin."),
     "int_type": ("un nombre entier", "Écrivez le nombre en chiffres, sans guillemets."),
     "int_parsing": ("un nombre entier", "Écrivez le nombre en chiffres, sans guillemets."),
@@ -465,7 +465,7 @@ _TYPE_NAMES = {
 }
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     if value is None:
         return "une valeur vide"
     if isinstance(value, bool):
@@ -547,10 +547,10 @@ def explain(
             )
         elif kind.startswith("date_") and kind != "date_type":
             problems.append(problem(src, line, "DATE", name, valeur=value))
-        elif kind in _TYPE_NAMES or (kind == "date_type" and not isinstance(value, str)):
-            expected, advice = _TYPE_NAMES[kind]
+        elif kind in TYPE_NAMES or (kind == "date_type" and not isinstance(value, str)):
+            expected, advice = TYPE_NAMES[kind]
             problems.append(
-                problem(src, line, "TYPE", name, attendu=expected, trouve=_describe(value), conseil=advice)
+                problem(src, line, "TYPE", name, attendu=expected, trouve=describe(value), conseil=advice)
             )
         else:
             detail, advice = _value_message(kind, ctx, value, loc)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from terreau.site import pdf
 
 ASSETS = "assets/terreau"
-SCRIPTS = ("terreau.css", "terreau.js", "moteur.js", "md-base.js")
+SCRIPTS = ("terreau.css", "terreau.js", "moteur.js", "md-base.js", "raconter.js")
 LUNR_LANGUAGE = ("lunr.stemmer.support.min.js", "lunr.fr.min.js")
 # Where a card's header and footer go in its page (the sanitizer removes comments from cards).
 # The header holds the card's <h1>: its mark says so, or a theme may add another title.
