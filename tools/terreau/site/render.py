@@ -34,6 +34,10 @@ from terreau.derive import finder
 from terreau.site import identity
 
 
+# The form « Raconter votre expérience » (pages.TELL), where feedback is shared.
+TELL_URL = "raconter.html"
+
+
 @dataclass(frozen=True)
 class Fact:
     label: str
@@ -185,11 +189,12 @@ class Views:
         reviewed = getattr(card.meta, "relu_le", None)
         return reviewed is None or reviewed < self.review_before
 
-    def forge_links(self, src_path: str | None) -> dict[str, str] | None:
-        """« Modifier cette page » (for a file of docs/) and « Partager un retour »."""
-        if self.forge is None:
-            return None
-        links = {"retour": self.forge.form("retour")}
-        if src_path:
+    def forge_links(self, src_path: str | None, page_url: str, card_id: str = "") -> dict[str, str]:
+        """« Modifier cette page » (for a file of docs/, on the forge) and « Partager un retour »
+        (the site's own form, with the card ticked; none on the form's page itself)."""
+        links = {}
+        if page_url != TELL_URL:
+            links["retour"] = self.relative(page_url, TELL_URL) + (f"?fiche={card_id}" if card_id else "")
+        if src_path and self.forge is not None:
             links["modifier"] = self.forge.edit(src_path)
         return links

@@ -261,7 +261,7 @@ class PageViews(Views):
         view = view_of(src)
         if view:
             html += view(self, page_url)
-        return html + self.env.get_template("liens_forge.html").render(forge=self.forge_links(None))
+        return html + self.env.get_template("liens_forge.html").render(forge=self.forge_links(None, page_url))
 
 
 View = Callable[[PageViews, str], str]
