@@ -17,14 +17,14 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic.fields import FieldInfo
 
 from terreau.contribute import courriel
-from terreau.core import communes, content_checks, problems, yamlsafe
+from terreau.core import communes, content_checks, hygiene, problems, yamlsafe
 from terreau.core.models import FOLDERS, MODELS, Strict
 from terreau.core.vocabulary import vocabularies, vocabulary
 
 # What the form may propose as a new card (a feedback record has its own form).
 IDEA_KINDS = ("methode", "outil", "action")
 # The catalogue's messages the form shows, by code.
-CODES = ("CHAMP_MANQUANT", "TYPE", "VALEUR", "VOCABULAIRE", "CONTACT_PERSONNEL", "TELEPHONE")
+CODES = ("CARACTERE_CONTROLE", "CARACTERE_INVISIBLE", "CHAMP_MANQUANT", "TYPE", "VALEUR", "VOCABULAIRE", "CONTACT_PERSONNEL", "TELEPHONE")
 # Rule names: JSON Schema's, as the form's script reads them.
 
 
@@ -174,6 +174,12 @@ def data(contact: str, forge_new_file: str, docs: str) -> dict[str, Any]:
         "courriel": content_checks.EMAIL_PATTERN,
         "telephone": content_checks.PHONE_PATTERN,
         "pas_apres": content_checks.PHONE_NOT_AFTER,
+        # What the loader refuses (hygiene.py): controls (tab and line break aside), bidirectional
+        # and invisible characters; the text of the card allows the joiners and the soft hyphen.
+        "controles": sorted(hygiene.CONTROL - {hygiene.TAB, hygiene.LF}),
+        "invisibles": sorted(hygiene.BIDI | hygiene.INVISIBLE),
+        "invisibles_corps": sorted(hygiene.BIDI | (hygiene.INVISIBLE - hygiene.BODY_INVISIBLE)),
+        "noms": {f"{code:04X}": name for code, name in hygiene.NAMES.items()},
         "debut": courriel.BEGIN,
         "fin": courriel.END,
         "dossiers": {kind: FOLDERS[kind] for kind in (*IDEA_KINDS, "retour")},

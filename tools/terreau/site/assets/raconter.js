@@ -82,7 +82,23 @@
 
   /* --- Checking, with the models' rules and the catalogue's messages ----------------------- */
 
-  function contact(text) {
+  /* A character the loader refuses (core/hygiene.py), shown as `terreau valider` shows it. */
+  function refused(text, body) {
+    var invisible = body ? D.invisibles_corps : D.invisibles;
+    for (var i = 0; i < text.length; i++) {
+      var code = text.charCodeAt(i);
+      if (D.controles.indexOf(code) < 0 && invisible.indexOf(code) < 0) continue;
+      var hex = ("000" + code.toString(16).toUpperCase()).slice(-4);
+      var shown = (D.noms[hex] ? D.noms[hex] + ", " : "") + "U+" + hex;
+      return D.controles.indexOf(code) >= 0 ? message("CARACTERE_CONTROLE", { caractere: shown, ici: "" })
+        : message("CARACTERE_INVISIBLE", { caractere: shown });
+    }
+    return null;
+  }
+
+  function contact(text, body) {
+    var bad = refused(text, body);
+    if (bad) return bad;
     EMAIL.lastIndex = 0;
     var m = EMAIL.exec(text);
     if (m) return message("CONTACT_PERSONNEL", { valeur: m[0] });
@@ -111,7 +127,7 @@
       if (rules.minimum !== undefined && +v < rules.minimum) return value("greater_than_equal", { valeur: v, ge: rules.minimum });
       if (rules.maximum !== undefined && +v > rules.maximum) return value("less_than_equal", { valeur: v, le: rules.maximum });
     }
-    return contact(v);
+    return contact(v, c && c.champ === "corps");
   }
 
   function missing(c) {
@@ -368,7 +384,7 @@
         // Before the field is left, only what must never be published is said at once.
         var v = applies(form, c) ? answer(form, c) : "";
         var flat = Array.isArray(v) ? v.map(function (x) { return typeof x === "object" ? x.titre + "\n" + x.url : x; }).join("\n") : v;
-        show(form, c, contact(flat));
+        show(form, c, contact(flat, c.champ === "corps"));
       });
       block.addEventListener("change", function () { touched[key] = true; show(form, c, check(form, c)); });
       block.addEventListener("focusout", function (e) {
@@ -420,9 +436,10 @@
   choice.forEach(function (r) { r.addEventListener("change", function () { switchTo(r.value); save(); }); });
 
   document.getElementById("terreau-copier").addEventListener("click", function () {
+    // Selected in any case: where the clipboard is refused, the person copies it by hand.
+    output.focus();
+    output.select();
     function selected() {
-      output.focus();
-      output.select();
       said.textContent = "Le texte est sélectionné : copiez-le (Ctrl+C, ou appui long sur un téléphone).";
     }
     if (navigator.clipboard && window.isSecureContext) {
