@@ -108,7 +108,9 @@ def fill_record(page, titre: str = "Un café réparation à Léaz") -> None:  # 
     """As the persona would: the commune's name, then the questions in order."""
     page.get_by_label("Quel titre donner à votre récit ?").fill(titre)
     page.get_by_label("Où ?").fill("Léaz")
-    page.wait_for_function("() => document.getElementById('retour-lieu-nom-etat').textContent.includes('01209')")
+    page.wait_for_function(
+        "() => document.getElementById('retour-lieu-nom-etat').textContent.includes('01209')"
+    )
     page.get_by_label("Quand avez-vous commencé ?").fill("2024-03")
     page.get_by_label("Quelle association ou structure l'a porté ?").fill("Association Répar'Tout")
     page.get_by_label("En trois lignes, c'était quoi ?").fill(
@@ -121,7 +123,9 @@ def fill_record(page, titre: str = "Un café réparation à Léaz") -> None:  # 
 
 
 def preview(page) -> str:  # type: ignore[no-untyped-def]
-    page.locator("#terreau-forme-retour").get_by_role("button", name="Relire la fiche avant de l'envoyer").click()
+    page.locator("#terreau-forme-retour").get_by_role(
+        "button", name="Relire la fiche avant de l'envoyer"
+    ).click()
     page.wait_for_selector("#terreau-apercu:not([hidden])")
     return str(page.input_value("#terreau-apercu-texte"))
 
@@ -153,8 +157,10 @@ def test_a_record_told_on_a_phone_is_a_valid_card_sent_three_ways(told: Path, ph
     assert "retour-titre-erreur" in (title.get_attribute("aria-describedby") or "")
     # An e-mail address typed in a text is refused at once, with the catalogue's words.
     page.get_by_label("En trois lignes, c'était quoi ?").fill("Écrivez à camille.martin@exemple.fr")
-    assert page.locator("#retour-resume-erreur").inner_text().startswith(
-        "Coordonnées personnelles (« camille.martin@exemple.fr »)"
+    assert (
+        page.locator("#retour-resume-erreur")
+        .inner_text()
+        .startswith("Coordonnées personnelles (« camille.martin@exemple.fr »)")
     )
     # The commune's name gives its INSEE code and its population, from the official list.
     fill_record(page)
@@ -202,7 +208,9 @@ def test_a_record_told_on_a_phone_is_a_valid_card_sent_three_ways(told: Path, ph
 
 def test_a_missing_answer_is_listed_at_the_top_on_submit(told: Path, phone) -> None:  # type: ignore[no-untyped-def]
     open_form(phone, told)
-    phone.locator("#terreau-forme-retour").get_by_role("button", name="Relire la fiche avant de l'envoyer").click()
+    phone.locator("#terreau-forme-retour").get_by_role(
+        "button", name="Relire la fiche avant de l'envoyer"
+    ).click()
     summary = phone.locator("#terreau-forme-retour-erreurs")
     assert summary.is_visible()
     assert phone.evaluate("document.activeElement.id") == "terreau-forme-retour-erreurs"
@@ -294,8 +302,10 @@ def test_a_long_card_is_copied_rather_than_mailed(told: Path, phone) -> None:  #
     assert advice.is_visible() and CONTACT in advice.inner_text()
     phone.get_by_role("button", name="Copier le texte").click()
     # Copied where the browser allows it; selected in any case, for the person to copy.
-    selected = phone.evaluate("() => { const t = document.getElementById('terreau-apercu-texte');"
-                              " return t.selectionEnd - t.selectionStart; }")
+    selected = phone.evaluate(
+        "() => { const t = document.getElementById('terreau-apercu-texte');"
+        " return t.selectionEnd - t.selectionStart; }"
+    )
     assert selected == len(phone.input_value("#terreau-apercu-texte"))
     phone.wait_for_function("() => document.getElementById('terreau-raconter-annonce').textContent")
     assert re.search("copié|copiez-le", phone.inner_text("#terreau-raconter-annonce"))
@@ -313,7 +323,9 @@ def test_a_new_card_idea_is_a_valid_card(told: Path, phone, kind: str, extra: di
     assert form.is_visible() and page.locator("#terreau-forme-retour").is_hidden()
     form.get_by_label("Qu'est-ce que vous proposez ?").select_option(kind)
     form.get_by_label("Quel titre lui donner ?").fill("Café réparation")
-    form.get_by_label("En trois lignes, c'est quoi ?").fill("Des bénévoles réparent avec les habitants ; coût faible.")
+    form.get_by_label("En trois lignes, c'est quoi ?").fill(
+        "Des bénévoles réparent avec les habitants ; coût faible."
+    )
     form.get_by_label("Décrivez l'idée").fill("Un samedi par mois.")
     form.get_by_label("Mobiliser").check()
     form.get_by_role("group", name="Qui peut le porter ?").get_by_label("Association").check()
@@ -359,3 +371,28 @@ def test_the_form_script_loads_on_its_page_only(site: Path) -> None:
     script = (site / "assets/terreau/raconter.js").read_text("utf-8")
     assert "terreauCommunes.field" in script
     assert "raconter.js" not in (site / "index.html").read_text("utf-8")
+
+
+def test_errors_and_preview_pass_axe(told: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """What axe cannot see on a page just opened: the errors shown, then the preview."""
+    from test_qualite import AXE, WCAG_TAGS
+
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    open_form(page, told, "?fiche=enquete-collective")
+
+    def violations() -> list[object]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+    page.get_by_label("Qu'avez-vous fait ?").fill("Appelez le 06 12 34 56 78")
+    page.locator("#terreau-forme-retour").get_by_role(
+        "button", name="Relire la fiche avant de l'envoyer"
+    ).click()
+    assert page.locator("#terreau-forme-retour-erreurs").is_visible()
+    assert violations() == []
+    fill_record(page)
+    preview(page)
+    assert violations() == []
+    context.close()

@@ -24,7 +24,16 @@ from terreau.core.vocabulary import vocabularies, vocabulary
 # What the form may propose as a new card (a feedback record has its own form).
 IDEA_KINDS = ("methode", "outil", "action")
 # The catalogue's messages the form shows, by code.
-CODES = ("CARACTERE_CONTROLE", "CARACTERE_INVISIBLE", "CHAMP_MANQUANT", "TYPE", "VALEUR", "VOCABULAIRE", "CONTACT_PERSONNEL", "TELEPHONE")
+CODES = (
+    "CARACTERE_CONTROLE",
+    "CARACTERE_INVISIBLE",
+    "CHAMP_MANQUANT",
+    "TYPE",
+    "VALEUR",
+    "VOCABULAIRE",
+    "CONTACT_PERSONNEL",
+    "TELEPHONE",
+)
 # Rule names: JSON Schema's, as the form's script reads them.
 
 

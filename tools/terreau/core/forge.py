@@ -44,4 +44,3 @@ class Forge:
             return f"{self._base()}/new/{self.branch}?{query}"
         query = urlencode({"file_name": path, "content": content}, quote_via=quote)
         return f"{self._base()}/-/new/{self.branch}?{query}"
-

@@ -570,7 +570,10 @@ LIMITS: dict[str, tuple[str, str]] = {
         "liste trop courte ({actual_length} élément(s), {min_length} au moins)",
         "Ajoutez les éléments manquants.",
     ),
-    "too_long": ("liste trop longue ({actual_length} éléments, {max_length} au plus)", "Retirez des éléments."),
+    "too_long": (
+        "liste trop longue ({actual_length} éléments, {max_length} au plus)",
+        "Retirez des éléments.",
+    ),
     "greater_than_equal": ("la valeur {valeur} est trop petite", "Le minimum est {ge}."),
     "less_than_equal": ("la valeur {valeur} est trop grande", "Le maximum est {le}."),
 }
@@ -585,7 +588,10 @@ PATTERNS: dict[str, tuple[str, str]] = {
         "« {valeur} » ressemble à un code postal corse, pas à un code INSEE",
         "En Corse, le code INSEE commence par 2A ou 2B.",
     ),
-    "url": ("« {valeur} » n'est pas une adresse web", "Écrivez une adresse complète, commençant par https://"),
+    "url": (
+        "« {valeur} » n'est pas une adresse web",
+        "Écrivez une adresse complète, commençant par https://",
+    ),
     "periode": ("« {valeur} » n'est pas une période", "Écrivez une année (2021) ou un mois (2021-03)."),
     "slug": (
         "« {valeur} » n'est pas un identifiant de fiche",

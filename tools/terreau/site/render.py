@@ -33,7 +33,6 @@ from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 from terreau.site import identity
 
-
 # The form « Raconter votre expérience » (pages.TELL), where feedback is shared.
 TELL_URL = "raconter.html"
 

@@ -194,7 +194,8 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "#" + form.getAttribute("data-forme") + "-" + x.c.champ.replace(/\./g, "-");
-      a.textContent = x.c.question.replace(/\s*[?:]$/, "") + " : " + x.p;
+      // The message alone; its advice is next to the field.
+      a.textContent = x.c.question.replace(/\s*[?:]$/, "") + " : " + x.p.split(". ")[0];
       li.appendChild(a);
       ul.appendChild(li);
     });

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from terreau.contribute import raconter, reference
 from terreau.core import communes, pages
 from terreau.core.loader import AnyCard
-from terreau.core.models import Axe, Fiche, Retour
+from terreau.core.models import PRACTICE_KINDS, Axe, Fiche, Retour
 from terreau.core.situations import get as get_situation
 from terreau.core.situations import situations
 from terreau.core.vocabulary import vocabulary
@@ -212,16 +212,15 @@ class PageViews(Views):
             )
             forge_new = self.forge.new_file("FICHIER")
         data = raconter.data(self.contact, forge_new, self.forge.docs if self.forge else "docs")
-        plural = {"methode": "Méthodes", "outil": "Fiches outils", "action": "Fiches actions", "parcours": "Parcours"}
-        groups = [
+        groups = [  # the cards a record can have used, by kind, by title
             {
-                "label": label,
-                "cards": sorted(
-                    ({"id": c.id, "titre": c.meta.titre} for c in self.catalogue.of_kind(kind)),
-                    key=lambda c: c["titre"],
-                ),
+                "label": vocabulary("type").terms[kind].pluriel,
+                "cards": [
+                    {"id": c.id, "titre": c.meta.titre}
+                    for c in sorted(self.catalogue.of_kind(kind), key=lambda c: c.meta.titre)
+                ],
             }
-            for kind, label in plural.items()
+            for kind in PRACTICE_KINDS
         ]
         placements = [
             {
