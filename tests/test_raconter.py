@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SESSION_CACHE
+from conftest import PUBLISHED, ROOT, SESSION_CACHE
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from terreau.cli import main
@@ -362,15 +362,22 @@ def test_every_card_a_record_can_use_invites_its_story(site: Path) -> None:
     html = (site / "methodes/enquete-collective.html").read_text("utf-8")
     assert '<a href="../raconter.html?fiche=enquete-collective">Vous l\'avez essayé ? Racontez-le</a>' in html
     assert "issuable_template=retour" not in html
+    # Printed, its code leads to the site's form too (the session's site has a real address).
+    assert f"Partager un retour d&#39;expérience : {PUBLISHED}raconter.html?fiche=enquete-collective" in html
     record = next((site / "retours").glob("[!i]*.html")).read_text("utf-8")
     assert "Racontez-le" not in record
 
 
-def test_the_form_script_loads_on_its_page_only(site: Path) -> None:
-    """Other pages only carry the line that loads it (measured: raconter.js is 6 KB gzipped)."""
-    script = (site / "assets/terreau/raconter.js").read_text("utf-8")
-    assert "terreauCommunes.field" in script
-    assert "raconter.js" not in (site / "index.html").read_text("utf-8")
+def test_the_form_script_loads_on_its_page_only(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    """Other pages do not download it (raconter.js: 6.6 KB gzipped)."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(server + "methodes/enquete-collective.html")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in asked if u.endswith("raconter.js")]
+    page.goto(server + "raconter.html")
+    page.wait_for_selector("#terreau-raconter[data-pret='oui']")
+    assert [u for u in asked if u.endswith("assets/terreau/raconter.js")]
 
 
 def test_errors_and_preview_pass_axe(told: Path, browser) -> None:  # type: ignore[no-untyped-def]

@@ -34,15 +34,20 @@ class CardViews(Views):
     """The fragments around a card's text, one card at a time."""
 
     def print_links(self, card: AnyCard) -> list[dict[str, str]]:
-        """The addresses printed at the foot of a card, each with its QR code: the card's own and
-        the feedback form's, only if the site has a real published address (never a placeholder)."""
+        """The addresses printed at the foot of a card, each with its QR code: the card's own only
+        if the site has a real published address (never a placeholder); the feedback form, the
+        site's own (raconter.html) there, else the forge's, the only one a printed code can reach."""
         links = []
+        form = None
         if published.is_real(self.site_url):
             address = self.site_url + card.url
             title = "Code QR vers la fiche en ligne"
             links.append({"label": "Cette fiche en ligne", "url": address, "qr": qr.svg(address, title)})
             tried = self.tried(card)
             form = self.site_url + TELL_URL + (f"?fiche={tried}" if tried else "")
+        elif self.forge is not None:
+            form = self.forge.form("retour")
+        if form:
             title = "Code QR vers le formulaire de retour d'expérience"
             links.append({"label": "Partager un retour d'expérience", "url": form, "qr": qr.svg(form, title)})
         return links
