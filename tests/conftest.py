@@ -84,6 +84,8 @@ def open_page(page, url: str) -> None:  # type: ignore[no-untyped-def]
         page.wait_for_selector("form[data-pret='oui']")
     if "kit.html" in url:
         page.wait_for_selector("#terreau-kit[data-pret='oui']")
+    if "raconter.html" in url:
+        page.wait_for_selector("#terreau-raconter[data-pret='oui']")
     if "situation=" in url:
         page.wait_for_selector("#terreau-conseils li")
 
@@ -106,6 +108,7 @@ def page_types(*extra: tuple[str, str]) -> dict[str, str]:
         "carte": "retours/index.html",
         "apropos": "resilience.html",
         "kit": "kit.html?fiches=enquete-collective,world-cafe",
+        "raconter": "raconter.html?fiche=enquete-collective",
         **dict(extra),
     }
     for kind in ("methode", "outil", "action", "retour", "parcours", "axe"):

@@ -15,6 +15,10 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 # No look-behind here: it made the pattern ten times slower; the character before a match
 # is checked in _phones() instead (a number inside a URL or a longer number is not a phone).
 _PHONE = re.compile(r"(?:\+33[\s.]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+# What a number found is not a phone number after: a digit, or one of these (URL, longer number).
+PHONE_NOT_AFTER = "/=."
+# The patterns' sources, for the site's form, which checks as one types (same JS syntax).
+EMAIL_PATTERN, PHONE_PATTERN = _EMAIL.pattern, _PHONE.pattern
 _EXTERNAL_IMAGE = re.compile(
     r"!\[[^\]]*\]\(\s*<?\s*((?:[a-z][a-z0-9+.-]*:)?//[^)\s>]+)"
     r"|<img\b[^>]*?\bsrc\s*=\s*[\"']?\s*((?:[a-z][a-z0-9+.-]*:)?//[^\"'\s>]+)",
@@ -40,7 +44,7 @@ def _emails(text: str) -> Iterator[re.Match[str]]:
 def _phones(text: str) -> Iterator[re.Match[str]]:
     for match in _PHONE.finditer(text):
         before = text[match.start() - 1] if match.start() else " "
-        if not (before.isdigit() or before in "/=."):
+        if not (before.isdigit() or before in PHONE_NOT_AFTER):
             yield match
 
 

@@ -4,7 +4,7 @@ edit a page, propose a card, share field feedback."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 
 @dataclass(frozen=True)
@@ -33,3 +33,14 @@ class Forge:
         if self.flavour == "github":
             return f"{self._base()}/issues/new?template={name}.yml"
         return f"{self._base()}/-/issues/new?issuable_template={name}"
+
+    def new_file(self, path: str, content: str = "") -> str:
+        """The forge's page for a new file at ``path`` (under the repository's root),
+        prefilled with ``content``. GitHub reads ``filename`` and ``value``; GitLab reads
+        ``file_name`` and ``content`` (GitLab issue 594214, 2026: its editor may ignore
+        ``content``, so the form also offers to copy the text)."""
+        if self.flavour == "github":
+            query = urlencode({"filename": path, "value": content}, quote_via=quote)
+            return f"{self._base()}/new/{self.branch}?{query}"
+        query = urlencode({"file_name": path, "content": content}, quote_via=quote)
+        return f"{self._base()}/-/new/{self.branch}?{query}"

@@ -117,7 +117,7 @@ ONE_LINE = frozenset(
     }
 )
 
-_NAMES = {
+NAMES = {
     0x00: "caractère nul",
     0x07: "sonnerie",
     0x08: "retour arrière",
@@ -183,7 +183,7 @@ def normalise(text: str) -> str:
 
 def _problem(src: str, line: int, field: str, char: str, one_line: bool = False) -> Problem:
     code = ord(char)
-    name = _NAMES.get(code)
+    name = NAMES.get(code)
     shown = f"{name}, U+{code:04X}" if name else f"U+{code:04X}"
     if code in CONTROL:
         here = " dans un champ d'une seule ligne" if one_line and code in (TAB, LF) else ""

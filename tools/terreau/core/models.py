@@ -69,10 +69,11 @@ CONTENT_KINDS = ("methode", "outil", "action", "parcours", "retour")
 # A card of any kind but an axis (links, parcours steps).
 RefFiche = Annotated[str, Field(pattern=SLUG, description=_REF_DESCRIPTION), Reference(CONTENT_KINDS)]
 # What a feedback record can have used.
+PRACTICE_KINDS = ("methode", "outil", "action", "parcours")
 RefPratique = Annotated[
     str,
     Field(pattern=SLUG, description=_REF_DESCRIPTION),
-    Reference(("methode", "outil", "action", "parcours")),
+    Reference(PRACTICE_KINDS),
 ]
 RefOutil = Annotated[str, Field(pattern=SLUG, description=_REF_DESCRIPTION), Reference(("outil",))]
 RefAxe = Annotated[str, Field(pattern=SLUG, description="Identifiant d'une fiche axe."), Reference(("axe",))]

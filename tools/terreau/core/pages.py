@@ -35,6 +35,8 @@ MAINTAINERS = (
 )
 TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 KIT = ("kit.md", "Imprimer un kit de fiches")
+# The form that turns a story or an idea into a card file (contribute/raconter.py).
+TELL = ("raconter.md", "Raconter votre expérience")
 # The situations of the « Par où commencer ? » pages, trouver/<situation>.md (situations.yml).
 SITUATIONS = [(s.id, s.question) for s in situations()]
 
@@ -45,6 +47,7 @@ GENERATED: dict[str, str] = dict(
         REFERENCE,
         TO_REVIEW,
         KIT,
+        TELL,
         *((f"trouver/{sid}.md", question) for sid, question in SITUATIONS),
     ]
 )

@@ -451,7 +451,7 @@ def field_name(path: tuple[str | int, ...]) -> str:
 
 # --- Pydantic errors → catalogue -------------------------------------------------------------
 
-_TYPE_NAMES = {
+TYPE_NAMES = {
     "string_type": ("un texte", "Écrivez le texte tel quel ; mettez-le entre guillemets au besoin."),
     "int_type": ("un nombre entier", "Écrivez le nombre en chiffres, sans guillemets."),
     "int_parsing": ("un nombre entier", "Écrivez le nombre en chiffres, sans guillemets."),
@@ -465,7 +465,7 @@ _TYPE_NAMES = {
 }
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
     if value is None:
         return "une valeur vide"
     if isinstance(value, bool):
@@ -491,13 +491,14 @@ def _model_at(model: type[Strict], loc: tuple[Any, ...]) -> type[Strict] | None:
         fld = current.model_fields.get(part) if hasattr(current, "model_fields") else None
         if fld is None:
             return None
-        current = _inner_model(fld.annotation)
+        current = inner_model(fld.annotation)
     return current if hasattr(current, "model_fields") else None
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
+    """The Strict model a field holds (itself, in a list, or optional), else None."""
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return annotation if isinstance(annotation, type) and issubclass(annotation, Strict) else None
@@ -546,10 +547,10 @@ def explain(
             )
         elif kind.startswith("date_") and kind != "date_type":
             problems.append(problem(src, line, "DATE", name, valeur=value))
-        elif kind in _TYPE_NAMES or (kind == "date_type" and not isinstance(value, str)):
-            expected, advice = _TYPE_NAMES[kind]
+        elif kind in TYPE_NAMES or (kind == "date_type" and not isinstance(value, str)):
+            expected, advice = TYPE_NAMES[kind]
             problems.append(
-                problem(src, line, "TYPE", name, attendu=expected, trouve=_describe(value), conseil=advice)
+                problem(src, line, "TYPE", name, attendu=expected, trouve=describe(value), conseil=advice)
             )
         else:
             detail, advice = _value_message(kind, ctx, value, loc)
@@ -557,31 +558,62 @@ def explain(
     return problems
 
 
+# The wording of constraint errors, as templates (filled with the error's context): explain()
+# uses them, and the site's form (contribute/raconter.py) exports them to check as one types.
+LIMITS: dict[str, tuple[str, str]] = {
+    "string_too_long": ("texte trop long ({longueur} caractères, {max_length} au plus)", "Raccourcissez-le."),
+    "string_too_short": (
+        "texte vide",
+        "Écrivez au moins quelques mots, ou retirez le champ s'il est facultatif.",
+    ),
+    "too_short": (
+        "liste trop courte ({actual_length} élément(s), {min_length} au moins)",
+        "Ajoutez les éléments manquants.",
+    ),
+    "too_long": (
+        "liste trop longue ({actual_length} éléments, {max_length} au plus)",
+        "Retirez des éléments.",
+    ),
+    "greater_than_equal": ("la valeur {valeur} est trop petite", "Le minimum est {ge}."),
+    "less_than_equal": ("la valeur {valeur} est trop grande", "Le maximum est {le}."),
+}
+# A pattern's message, by the kind of value the pattern is for (see _pattern_kind).
+PATTERNS: dict[str, tuple[str, str]] = {
+    "insee": (
+        "« {valeur} » n'est pas un code INSEE",
+        "Le code INSEE (code officiel géographique) a 5 caractères, par exemple "
+        "01053 ou 2A004 ; ce n'est pas le code postal.",
+    ),
+    "insee_corse": (
+        "« {valeur} » ressemble à un code postal corse, pas à un code INSEE",
+        "En Corse, le code INSEE commence par 2A ou 2B.",
+    ),
+    "url": (
+        "« {valeur} » n'est pas une adresse web",
+        "Écrivez une adresse complète, commençant par https://",
+    ),
+    "periode": ("« {valeur} » n'est pas une période", "Écrivez une année (2021) ou un mois (2021-03)."),
+    "slug": (
+        "« {valeur} » n'est pas un identifiant de fiche",
+        "Un identifiant s'écrit en minuscules sans accents, avec des tirets, comme « enquete-collective ».",
+    ),
+}
+
+
 def _value_message(kind: str, ctx: dict[str, Any], value: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     """French wording for the constraint errors (length, bounds, patterns, custom checks)."""
-    if kind == "string_too_long":
-        return (
-            f"texte trop long ({len(value)} caractères, {ctx['max_length']} au plus)",
-            "Raccourcissez-le.",
-        )
-    if kind == "string_too_short":
-        return "texte vide", "Écrivez au moins quelques mots, ou retirez le champ s'il est facultatif."
-    if kind == "too_short":
-        return (
-            f"liste trop courte ({ctx.get('actual_length', 0)} élément(s), {ctx['min_length']} au moins)",
-            "Ajoutez les éléments manquants.",
-        )
-    if kind == "too_long":
-        return (
-            f"liste trop longue ({ctx.get('actual_length')} éléments, {ctx['max_length']} au plus)",
-            "Retirez des éléments.",
-        )
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"la valeur {value} est trop petite", f"Le minimum est {ctx.get('ge', ctx.get('gt'))}."
-    if kind in ("less_than_equal", "less_than"):
-        return f"la valeur {value} est trop grande", f"Le maximum est {ctx.get('le', ctx.get('lt'))}."
+    if kind in ("greater_than", "less_than"):
+        kind += "_equal"
+        ctx = {"ge": ctx.get("gt"), "le": ctx.get("lt")} | ctx
+    if kind in LIMITS:
+        message, advice = LIMITS[kind]
+        length = len(value) if isinstance(value, str | list) else 0
+        params = {"ge": "", "le": "", "min_length": "", "max_length": "", "actual_length": 0} | ctx
+        params |= {"longueur": length, "valeur": value}
+        return message.format(**params), advice.format(**params)
     if kind == "string_pattern_mismatch":
-        return _pattern_message(value, loc)
+        message, advice = PATTERNS[pattern_kind(value, loc)]
+        return message.format(valeur=value), advice.format(valeur=value)
     if kind == "intervalle":
         return (
             f"le maximum ({ctx['max']}) est plus petit que le minimum ({ctx['min']})",
@@ -595,27 +627,14 @@ def _value_message(kind: str, ctx: dict[str, Any], value: Any, loc: tuple[Any, .
     return "valeur non conforme", "Vérifiez la valeur."
 
 
-def _pattern_message(value: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
+def pattern_kind(value: Any, loc: tuple[Any, ...]) -> str:
+    """Which PATTERNS message a value that does not match its field's pattern gets."""
     last = next((p for p in reversed(loc) if isinstance(p, str)), "")
     if last == "insee":
-        if isinstance(value, str) and re.fullmatch(r"20[0-9]{3}", value):
-            return (
-                f"« {value} » ressemble à un code postal corse, pas à un code INSEE",
-                "En Corse, le code INSEE commence par 2A ou 2B.",
-            )
-        return (
-            f"« {value} » n'est pas un code INSEE",
-            "Le code INSEE (code officiel géographique) a 5 caractères, par exemple "
-            "01053 ou 2A004 ; ce n'est pas le code postal.",
-        )
+        corsican = isinstance(value, str) and re.fullmatch(r"20[0-9]{3}", value)
+        return "insee_corse" if corsican else "insee"
     if last == "url":
-        return (
-            f"« {value} » n'est pas une adresse web",
-            "Écrivez une adresse complète, commençant par https://",
-        )
+        return "url"
     if last in ("debut", "fin"):
-        return (f"« {value} » n'est pas une période", "Écrivez une année (2021) ou un mois (2021-03).")
-    return (
-        f"« {value} » n'est pas un identifiant de fiche",
-        "Un identifiant s'écrit en minuscules sans accents, avec des tirets, comme « enquete-collective ».",
-    )
+        return "periode"
+    return "slug"

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from terreau.site import pdf
 
 ASSETS = "assets/terreau"
-SCRIPTS = ("terreau.css", "terreau.js", "moteur.js", "md-base.js")
+SCRIPTS = ("terreau.css", "terreau.js", "moteur.js", "md-base.js", "raconter.js")
 LUNR_LANGUAGE = ("lunr.stemmer.support.min.js", "lunr.fr.min.js")
 # Where a card's header and footer go in its page (the sanitizer removes comments from cards).
 # The header holds the card's <h1>: its mark says so, or a theme may add another title.
@@ -60,6 +60,7 @@ class Settings:
     cache_dir: Path = Path(".cache/terreau")
     templates_dir: Path | None = None  # a site's own templates, overriding Terreau's
     review_months: int = 24
+    contact: str = ""  # the commons' e-mail address, for the form « Raconter votre expérience »
 
 
 class SiteBuild:
@@ -114,6 +115,7 @@ class SiteBuild:
             "docs_prefix": prefix or "docs/",
             "review_before": builddate.months_before(build_day, settings.review_months),
             "review_months": settings.review_months,
+            "contact": settings.contact,
         }
         self.cards = CardViews(**shared)  # type: ignore[arg-type]
         self.pages = PageViews(**shared)  # type: ignore[arg-type]

@@ -33,6 +33,9 @@ from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 from terreau.site import identity
 
+# The form « Raconter votre expérience » (pages.TELL), where feedback is shared.
+TELL_URL = "raconter.html"
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -130,6 +133,7 @@ class Views:
         docs_prefix: str = "docs/",
         review_before: dt.date | None = None,
         review_months: int = 24,
+        contact: str = "",
     ) -> None:
         self.catalogue = catalogue
         self.review_months = review_months
@@ -140,6 +144,7 @@ class Views:
         self.review_before = review_before
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
+        self.contact = contact
         # Every template may draw an axis chip: card headers, listings, search, print.
         env.globals["axe_badge"] = self.axis_badge
         env.globals["axes_ids"] = self.axis_ids
@@ -183,11 +188,12 @@ class Views:
         reviewed = getattr(card.meta, "relu_le", None)
         return reviewed is None or reviewed < self.review_before
 
-    def forge_links(self, src_path: str | None) -> dict[str, str] | None:
-        """« Modifier cette page » (for a file of docs/) and « Partager un retour »."""
-        if self.forge is None:
-            return None
-        links = {"retour": self.forge.form("retour")}
-        if src_path:
+    def forge_links(self, src_path: str | None, page_url: str, card_id: str = "") -> dict[str, str]:
+        """« Modifier cette page » (for a file of docs/, on the forge) and « Partager un retour »
+        (the site's own form, with the card ticked; none on the form's page itself)."""
+        links = {}
+        if page_url != TELL_URL:
+            links["retour"] = self.relative(page_url, TELL_URL) + (f"?fiche={card_id}" if card_id else "")
+        if src_path and self.forge is not None:
             links["modifier"] = self.forge.edit(src_path)
         return links

@@ -37,6 +37,9 @@ class TerreauConfig(Config):
     cache = c.Type(str, default=".cache/terreau")
     # A card not reviewed for this many months is marked « à relire ».
     relecture_mois = c.Type(int, default=24)
+    # The commons' e-mail address: the form « Raconter votre expérience » sends cards there.
+    # Empty: the form offers no e-mail.
+    contact = c.Type(str, default="")
 
 
 class TerreauPlugin(BasePlugin[TerreauConfig]):
@@ -57,6 +60,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             cache_dir=root / self.config.cache,
             templates_dir=root / self.config.gabarits,
             review_months=self.config.relecture_mois,
+            contact=self.config.contact,
         )
         with _stopped_on_failure():
             self.site = SiteBuild(settings, log.info)

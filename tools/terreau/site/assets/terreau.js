@@ -53,6 +53,95 @@ var terreauStockage = (function () {
   };
 })();
 
+/* The official list of communes (communes-<letter>.js, built by terreau/derive/finder.py and
+ * loaded only once someone types a name), shared by the home page and the form « Raconter
+ * votre expérience »: a text field with its datalist and its status line. */
+var terreauCommunes = (function () {
+  "use strict";
+  var data = TERREAU_RACINE + "assets/terreau/recherche/";
+  var load = terreauCharger;
+
+  /* As terreau/core/communes.py folds names: no accents, case or punctuation; St is Saint. */
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ")
+      .map(function (w) { return w === "st" ? "saint" : w === "ste" ? "sainte" : w; }).join(" ");
+  }
+
+  function keyOf(folded) {
+    var first = folded.charAt(0);
+    return /^[a-z0-9]$/.test(first) ? first : "autres";
+  }
+
+  var parsed = {};
+  function communesOf(key) {
+    if (parsed[key]) return Promise.resolve(parsed[key]);
+    return Promise.all([load(data + "communes-" + key + ".js"), load(data + "communes-departements.js")])
+      .then(function () {
+        var names = window.TERREAU_COMMUNES.departements;
+        parsed[key] = window.TERREAU_COMMUNES[key].split("\n").map(function (line) {
+          var f = line.split("|");
+          var dep = /^9[78]/.test(f[0]) ? f[0].slice(0, 3) : f[0].slice(0, 2);
+          return { code: f[0], nom: f[1], population: f[2] ? parseInt(f[2], 10) : null,
+            departement: dep, nomDepartement: names[dep] || dep, cle: fold(f[1]) };
+        });
+        return parsed[key];
+      });
+  }
+
+  function label(c) { return c.nom + " (" + c.nomDepartement + ")"; }
+
+  /* Looks up what is typed in ``input`` as one types: the datalist ``options`` offers the
+   * communes whose name starts so, ``said`` tells what was found, ``pick(commune)`` is called
+   * once one commune is known ({code, nom, population, departement, nomDepartement}), and
+   * ``clear()`` when the field is emptied. */
+  function field(input, options, said, pick, clear) {
+    var found = []; // the communes the datalist offers
+    function lookup() {
+      var typed = input.value;
+      var folded = fold(typed);
+      if (!folded) {
+        said.textContent = "";
+        options.textContent = "";
+        clear();
+        return Promise.resolve();
+      }
+      return communesOf(keyOf(folded)).then(function (rows) {
+        if (input.value !== typed) return; // typed on meanwhile
+        var byLabel = found.filter(function (c) { return label(c) === typed; })[0];
+        if (byLabel) return pick(byLabel);
+        var exact = rows.filter(function (c) { return c.cle === folded; });
+        var starting = rows.filter(function (c) { return c.cle !== folded && c.cle.indexOf(folded) === 0; });
+        found = exact.concat(starting).slice(0, 12);
+        options.textContent = "";
+        found.forEach(function (c) {
+          var o = document.createElement("option");
+          o.value = label(c);
+          options.appendChild(o);
+        });
+        if (exact.length === 1) return pick(exact[0]);
+        if (exact.length > 1) {
+          said.textContent = exact.length + " communes portent ce nom : choisissez la vôtre dans la liste.";
+        } else if (!found.length) {
+          said.textContent = "Aucune commune de ce nom dans la liste officielle.";
+        } else {
+          said.textContent = "";
+        }
+      }).catch(function () {
+        said.textContent = "La liste des communes n'a pas pu se charger.";
+      });
+    }
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(lookup, 150);
+    });
+    return { lookup: lookup, remember: function (c) { found = [c]; } };
+  }
+
+  return { fold: fold, label: label, field: field };
+})();
+
 /* The kit: an ordered list of card ids, kept in the browser (localStorage « terreau-kit »)
  * and carried in addresses for sharing. One definition for the card pages, the finder and
  * the kit page. Where storage is refused (file:// in some browsers, private browsing), the
@@ -544,7 +633,6 @@ var terreauAxes = function (table, pos) {
   var table = null;
   var chosen = null;
   var commune = null; // {code, nom, population, departement, nomDepartement}
-  var found = []; // the communes the datalist offers
 
   function answer(name) {
     var el = form.elements[name];
@@ -699,36 +787,6 @@ var terreauAxes = function (table, pos) {
 
   /* --- The commune's name -------------------------------------------------------------- */
 
-  /* As terreau/core/communes.py folds names: no accents, case or punctuation; St is Saint. */
-  function fold(text) {
-    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")
-      .replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ")
-      .map(function (w) { return w === "st" ? "saint" : w === "ste" ? "sainte" : w; }).join(" ");
-  }
-
-  function keyOf(folded) {
-    var first = folded.charAt(0);
-    return /^[a-z0-9]$/.test(first) ? first : "autres";
-  }
-
-  var parsed = {};
-  function communesOf(key) {
-    if (parsed[key]) return Promise.resolve(parsed[key]);
-    return Promise.all([load(data + "communes-" + key + ".js"), load(data + "communes-departements.js")])
-      .then(function () {
-        var names = window.TERREAU_COMMUNES.departements;
-        parsed[key] = window.TERREAU_COMMUNES[key].split("\n").map(function (line) {
-          var f = line.split("|");
-          var dep = /^9[78]/.test(f[0]) ? f[0].slice(0, 3) : f[0].slice(0, 2);
-          return { code: f[0], nom: f[1], population: f[2] ? parseInt(f[2], 10) : null,
-            departement: dep, nomDepartement: names[dep] || dep, cle: fold(f[1]) };
-        });
-        return parsed[key];
-      });
-  }
-
-  function label(c) { return c.nom + " (" + c.nomDepartement + ")"; }
-
   function sizeOf(population) {
     var select = form.elements.taille;
     for (var i = 0; i < select.options.length; i++) {
@@ -741,7 +799,7 @@ var terreauAxes = function (table, pos) {
   function pick(c) {
     commune = c;
     terreauStockage.put(STORE, JSON.stringify(c));
-    var text = label(c);
+    var text = terreauCommunes.label(c);
     if (c.population !== null) {
       var size = sizeOf(c.population);
       if (size) form.elements.taille.value = size.value;
@@ -751,47 +809,8 @@ var terreauAxes = function (table, pos) {
     return show(false);
   }
 
-  function lookupCommune() {
-    var typed = input.value;
-    var folded = fold(typed);
-    if (!folded) {
-      commune = null;
-      said.textContent = "";
-      options.textContent = "";
-      return Promise.resolve();
-    }
-    return communesOf(keyOf(folded)).then(function (rows) {
-      if (input.value !== typed) return; // typed on meanwhile
-      var byLabel = found.filter(function (c) { return label(c) === typed; })[0];
-      if (byLabel) return pick(byLabel);
-      var exact = rows.filter(function (c) { return c.cle === folded; });
-      var starting = rows.filter(function (c) { return c.cle !== folded && c.cle.indexOf(folded) === 0; });
-      found = exact.concat(starting).slice(0, 12);
-      options.textContent = "";
-      found.forEach(function (c) {
-        var o = document.createElement("option");
-        o.value = label(c);
-        options.appendChild(o);
-      });
-      if (exact.length === 1) return pick(exact[0]);
-      if (exact.length > 1) {
-        said.textContent = exact.length + " communes portent ce nom : choisissez la vôtre dans la liste.";
-      } else if (!found.length) {
-        said.textContent = "Aucune commune de ce nom dans la liste officielle.";
-      } else {
-        said.textContent = "";
-      }
-    }).catch(function () {
-      said.textContent = "La liste des communes n'a pas pu se charger.";
-    });
-  }
-
-  var timer = null;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(lookupCommune, 150);
-  });
-  form.addEventListener("submit", function (e) { e.preventDefault(); lookupCommune(); });
+  var named = terreauCommunes.field(input, options, said, pick, function () { commune = null; });
+  form.addEventListener("submit", function (e) { e.preventDefault(); named.lookup(); });
   form.addEventListener("change", function (e) { if (e.target !== input) show(false); });
   links.forEach(function (a) {
     a.addEventListener("click", function (e) {
@@ -806,8 +825,8 @@ var terreauAxes = function (table, pos) {
     var kept = JSON.parse(terreauStockage.get(STORE) || "null");
     if (kept && kept.nom) {
       commune = kept;
-      input.value = label(kept);
-      found = [kept];
+      input.value = terreauCommunes.label(kept);
+      named.remember(kept);
     }
   } catch (e) { /* nothing kept */ }
   load(data + "facettes.js").then(function () {
@@ -1040,3 +1059,6 @@ var terreauAxes = function (table, pos) {
     root.setAttribute("data-pret", "oui");
   });
 })();
+
+/* « Raconter votre expérience » (raconter.html): its script, loaded on that page only. */
+if (document.getElementById("terreau-raconter")) terreauCharger(TERREAU_RACINE + "assets/terreau/raconter.js");

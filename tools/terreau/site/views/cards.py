@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 
 from terreau.core import pages
 from terreau.core.loader import AnyCard
-from terreau.core.models import Action, Axe, Methode, Outil, Parcours, Pratique, Retour
+from terreau.core.models import PRACTICE_KINDS, Action, Axe, Methode, Outil, Parcours, Pratique, Retour
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 from terreau.site import address as published
 from terreau.site import glossary, qr
 from terreau.site.render import (
+    TELL_URL,
     Fact,
     Views,
     commune_sizes,
@@ -33,18 +34,28 @@ class CardViews(Views):
     """The fragments around a card's text, one card at a time."""
 
     def print_links(self, card: AnyCard) -> list[dict[str, str]]:
-        """The addresses printed at the foot of a card, each with its QR code: the card's own
-        only if the site has a real published address (never a placeholder)."""
+        """The addresses printed at the foot of a card, each with its QR code: the card's own only
+        if the site has a real published address (never a placeholder); the feedback form, the
+        site's own (raconter.html) there, else the forge's, the only one a printed code can reach."""
         links = []
+        form = None
         if published.is_real(self.site_url):
             address = self.site_url + card.url
             title = "Code QR vers la fiche en ligne"
             links.append({"label": "Cette fiche en ligne", "url": address, "qr": qr.svg(address, title)})
-        if self.forge is not None:
+            tried = self.tried(card)
+            form = self.site_url + TELL_URL + (f"?fiche={tried}" if tried else "")
+        elif self.forge is not None:
             form = self.forge.form("retour")
+        if form:
             title = "Code QR vers le formulaire de retour d'expérience"
             links.append({"label": "Partager un retour d'expérience", "url": form, "qr": qr.svg(form, title)})
         return links
+
+    @staticmethod
+    def tried(card: AnyCard) -> str:
+        """The card's id if a feedback record can say it used it (the form ticks it), else ""."""
+        return card.id if card.kind in PRACTICE_KINDS else ""
 
     def facts(self, card: AnyCard) -> list[Fact]:
         """The metadata a mayor reads first, as label/value pairs."""
@@ -220,7 +231,7 @@ class CardViews(Views):
     def header(self, card: AnyCard) -> str:
         return self.env.get_template("fiche_entete.html").render(
             to_review=self.to_review(card),
-            forge=self.forge_links(card.rel_path),
+            forge=self.forge_links(card.rel_path, card.url, self.tried(card)),
             pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
             booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
             kit=self.kit_href(card),
@@ -291,6 +302,7 @@ class CardViews(Views):
             fiches=[self.link(url, i) for i in getattr(m, "fiches", [])],
             used_by=used_by,
             axe=m if isinstance(m, Axe) else None,
+            tell=(self.relative(url, TELL_URL) + f"?fiche={card.id}") if self.tried(card) else None,
             actions=self._actions_of_axis(card) if isinstance(m, Axe) else {},
         )
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 from markupsafe import Markup
 
-from terreau.contribute import reference
+from terreau.contribute import raconter, reference
 from terreau.core import communes, pages
 from terreau.core.loader import AnyCard
-from terreau.core.models import Fiche, Retour
+from terreau.core.models import PRACTICE_KINDS, Axe, Fiche, Retour
 from terreau.core.situations import get as get_situation
 from terreau.core.situations import situations
 from terreau.core.vocabulary import vocabulary
@@ -239,6 +240,46 @@ class PageViews(Views):
     def kit(self, page_url: str) -> str:
         return self.env.get_template("kit.html").render(finder_href=self.relative(page_url, "recherche.html"))
 
+    def raconter(self, page_url: str) -> str:
+        """« Raconter votre expérience »: the forms, drawn from their description
+        (contribute/raconter.py), which the page's script also reads to check, preview and send."""
+        forge_name, forge_new = "", ""
+        if self.forge is not None:
+            host = urlparse(self.forge.url).hostname or ""
+            forge_name = {"framagit.org": "Framagit", "github.com": "GitHub", "gitlab.com": "GitLab"}.get(
+                host, host
+            )
+            forge_new = self.forge.new_file("FICHIER")
+        data = raconter.data(self.contact, forge_new, self.forge.docs if self.forge else "docs")
+        groups = [  # the cards a record can have used, by kind, by title
+            {
+                "label": vocabulary("type").terms[kind].pluriel,
+                "cards": [
+                    {"id": c.id, "titre": c.meta.titre}
+                    for c in sorted(self.catalogue.of_kind(kind), key=lambda c: c.meta.titre)
+                ],
+            }
+            for kind in PRACTICE_KINDS
+        ]
+        placements = [
+            {
+                "label": f"{axis.meta.titre} — {o.titre}",
+                "choices": [(f"{axis.id}|{o.id}|{obj.id}", obj.titre) for obj in o.objectifs],
+            }
+            for axis in self.catalogue.of_model(Axe)
+            for o in axis.meta.orientations  # type: ignore[union-attr]
+        ]
+        return self.env.get_template("raconter.html").render(
+            forms=list(data["formes"].values()),
+            data=data,
+            groups=groups,
+            placements=placements,
+            forge_name=forge_name,
+            forge_issue=self.forge.form("retour") if self.forge else "",
+            contact=self.contact,
+            reference_href=self.relative(page_url, "contribuer.html"),
+        )
+
     def hosting(self, page_url: str) -> str:
         return self.env.get_template("heberger.html").render(
             nginx=hosting.nginx(), apache=hosting.apache(), headers=hosting.headers_file()
@@ -258,7 +299,7 @@ class PageViews(Views):
         view = view_of(src)
         if view:
             html += view(self, page_url)
-        return html + self.env.get_template("liens_forge.html").render(forge=self.forge_links(None))
+        return html + self.env.get_template("liens_forge.html").render(forge=self.forge_links(None, page_url))
 
 
 View = Callable[[PageViews, str], str]
@@ -277,6 +318,7 @@ VIEWS: dict[str, View] = {
     pages.SEARCH: lambda views, page_url: views.finder(),
     pages.HOME: PageViews.depart,
     pages.KIT[0]: PageViews.kit,
+    pages.TELL[0]: PageViews.raconter,
     pages.TO_REVIEW[0]: PageViews.to_review_page,
     pages.HOSTING: PageViews.hosting,
     pages.GLOSSARY: PageViews.glossary,
