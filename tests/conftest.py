@@ -40,12 +40,14 @@ def build_site(
     pdf: bool = False,
     cache: Path | None = None,
     site_url: str | None = None,
+    **options: object,
 ) -> None:
     """A real `mkdocs build` of the project's mkdocs.yml on ``docs_dir``.
 
     PDFs take time: only the builds that check them make them (``pdf=True``). The settings
     go to this build's configuration: no environment variable is changed for other tests.
-    ``site_url``: the published address (default: mkdocs.yml's, a placeholder).
+    ``site_url``: the published address (default: mkdocs.yml's, a placeholder); ``options``:
+    other settings of the plugin (``contact=``, ``reponse=``…).
     """
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir))
     if site_url is not None:
@@ -53,6 +55,8 @@ def build_site(
     terreau = config.plugins["terreau"].config  # type: ignore[attr-defined]
     terreau.pdf = pdf
     terreau.cache = str(cache or SESSION_CACHE)
+    for name, value in options.items():
+        setattr(terreau, name, value)
     build(config)
 
 

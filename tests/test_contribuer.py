@@ -390,3 +390,27 @@ def test_cards_not_reviewed_for_long_are_marked_and_listed(docs: Path, tmp_path:
     assert "World café</a> (Fiche outil) — relue le 10 janvier 2020" in listing
     fresh = (tmp_path / "site/methodes/enquete-collective.html").read_text("utf-8")
     assert "terreau-a-relire" not in fresh
+
+
+def test_the_contribute_page_opens_three_doors_without_jargon(site: Path) -> None:
+    """« Contribuer » for people: tell your experience (the form, or paper), improve a card
+    (with or without an account), join the team (the guide on the forge, linked); who reads
+    the messages; no Git vocabulary on the way."""
+    html = (site / "contribuer.html").read_text("utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    doors = ("Raconter votre expérience", "Améliorer une fiche", "Rejoindre l'équipe", "Qui lit vos messages")
+    for heading in doors:
+        assert f">{heading}<" in article, heading
+    assert 'href="raconter.html"' in article
+    assert 'href="outils/gabarit-retour-experience.html"' in article
+    assert 'href="https://framagit.org/terreau/terreau/-/blob/main/CONTRIBUTING.md"' in article
+    text = re.sub(r"<[^>]+>", " ", article).lower()
+    for jargon in ("forge", "dépôt", "demande de fusion", "git ", "terreau valider", "docs/"):
+        assert jargon not in text, jargon
+
+
+def test_who_reads_the_messages_is_a_setting(tmp_path: Path) -> None:
+    said = "Deux bénévoles de l'association lisent les messages chaque lundi ; comptez deux semaines."
+    build_site(ROOT / "docs", tmp_path / "site", reponse=said)
+    for page in ("contribuer.html", "raconter.html"):
+        assert said.replace("'", "&#39;") in (tmp_path / "site" / page).read_text("utf-8"), page

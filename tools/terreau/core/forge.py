@@ -20,6 +20,17 @@ class Forge:
             return self.kind
         return "github" if urlparse(self.url).hostname == "github.com" else "gitlab"
 
+    @property
+    def name(self) -> str:
+        """The forge as people know it: « Framagit », « GitHub », or its host name."""
+        host = urlparse(self.url).hostname or ""
+        return {"framagit.org": "Framagit", "github.com": "GitHub", "gitlab.com": "GitLab"}.get(host, host)
+
+    def file(self, path: str) -> str:
+        """A file of the repository as the forge shows it (CONTRIBUTING.md, for instance)."""
+        middle = "blob" if self.flavour == "github" else "-/blob"
+        return f"{self._base()}/{middle}/{self.branch}/{path}"
+
     def _base(self) -> str:
         return self.url.rstrip("/")
 

@@ -24,6 +24,7 @@ HOME = "index.md"
 SEARCH = "recherche.md"
 CONTRIBUTORS = "contributeurs.md"
 HOSTING = "contribuer/heberger.md"
+CONTRIBUTE = "contribuer.md"
 GLOSSARY = "glossaire.md"
 # Pages for the maintainers: out of the public menu, linked from contribuer.md.
 MAINTAINERS = (

@@ -61,6 +61,7 @@ class Settings:
     templates_dir: Path | None = None  # a site's own templates, overriding Terreau's
     review_months: int = 24
     contact: str = ""  # the commons' e-mail address, for the form « Raconter votre expérience »
+    reply: str = ""  # who reads what people send, and how long an answer takes
 
 
 class SiteBuild:
@@ -116,6 +117,7 @@ class SiteBuild:
             "review_before": builddate.months_before(build_day, settings.review_months),
             "review_months": settings.review_months,
             "contact": settings.contact,
+            "reply": settings.reply,
         }
         self.cards = CardViews(**shared)  # type: ignore[arg-type]
         self.pages = PageViews(**shared)  # type: ignore[arg-type]

@@ -134,6 +134,7 @@ class Views:
         review_before: dt.date | None = None,
         review_months: int = 24,
         contact: str = "",
+        reply: str = "",
     ) -> None:
         self.catalogue = catalogue
         self.review_months = review_months
@@ -145,6 +146,7 @@ class Views:
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.forge = forge
         self.contact = contact
+        self.reply = reply
         # Every template may draw an axis chip: card headers, listings, search, print.
         env.globals["axe_badge"] = self.axis_badge
         env.globals["axes_ids"] = self.axis_ids

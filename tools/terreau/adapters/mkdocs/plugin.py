@@ -40,6 +40,8 @@ class TerreauConfig(Config):
     # The commons' e-mail address: the form « Raconter votre expérience » sends cards there.
     # Empty: the form offers no e-mail.
     contact = c.Type(str, default="")
+    # Who reads what people send and how long an answer takes (« Contribuer », the form).
+    reponse = c.Type(str, default="")
 
 
 class TerreauPlugin(BasePlugin[TerreauConfig]):
@@ -61,6 +63,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             templates_dir=root / self.config.gabarits,
             review_months=self.config.relecture_mois,
             contact=self.config.contact,
+            reply=self.config.reponse,
         )
         with _stopped_on_failure():
             self.site = SiteBuild(settings, log.info)

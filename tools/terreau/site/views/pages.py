@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse
 
 from markupsafe import Markup
 
@@ -245,10 +244,7 @@ class PageViews(Views):
         (contribute/raconter.py), which the page's script also reads to check, preview and send."""
         forge_name, forge_new = "", ""
         if self.forge is not None:
-            host = urlparse(self.forge.url).hostname or ""
-            forge_name = {"framagit.org": "Framagit", "github.com": "GitHub", "gitlab.com": "GitLab"}.get(
-                host, host
-            )
+            forge_name = self.forge.name
             forge_new = self.forge.new_file("FICHIER")
         data = raconter.data(self.contact, forge_new, self.forge.docs if self.forge else "docs")
         groups = [  # the cards a record can have used, by kind, by title
@@ -277,7 +273,27 @@ class PageViews(Views):
             forge_name=forge_name,
             forge_issue=self.forge.form("retour") if self.forge else "",
             contact=self.contact,
+            reply=self.reply,
             reference_href=self.relative(page_url, "contribuer.html"),
+        )
+
+    def contribute(self, page_url: str) -> str:
+        """« Contribuer »: who reads what people send, the contribution guide on the forge,
+        and the maintainers' pages (out of the menu)."""
+        return self.env.get_template("contribuer.html").render(
+            reply=self.reply,
+            guide=self.forge.file("CONTRIBUTING.md") if self.forge else "",
+            forge_name=self.forge.name if self.forge else "",
+            links=[
+                (self.relative(page_url, target), label, what)
+                for target, label, what in [
+                    ("contribuer/reference.html", "Référence des fiches", "chaque champ, chaque message"),
+                    ("contribuer/a-relire.html", "Fiches à relire", "les fiches dont la relecture date"),
+                    ("contribuer/heberger.html", "Héberger le site", "le publier sur son propre serveur"),
+                    ("contribuer/architecture.html", "Architecture du code", "comment le site est construit"),
+                    ("performances.html", "Performances", "les mesures sur de grands catalogues"),
+                ]
+            ],
         )
 
     def hosting(self, page_url: str) -> str:
@@ -321,6 +337,7 @@ VIEWS: dict[str, View] = {
     pages.TELL[0]: PageViews.raconter,
     pages.TO_REVIEW[0]: PageViews.to_review_page,
     pages.HOSTING: PageViews.hosting,
+    pages.CONTRIBUTE: PageViews.contribute,
     pages.GLOSSARY: PageViews.glossary,
     pages.CONTRIBUTORS: PageViews.contributors_page,
     pages.REFERENCE[0]: PageViews.reference,
