@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import PUBLISHED, ROOT, build_site
 from pypdf import PdfReader
 from terreau.core.catalogue import build
 from terreau.site import pdf
@@ -132,7 +132,9 @@ def test_the_printed_qr_codes_lead_to_the_card_and_to_the_feedback_form(
     read = {code.text for png in pages for code in zxingcpp.read_barcodes(Image.open(png))}
     form = [t for t in read if t != canonical.group(1)]
     assert canonical.group(1) in read
-    assert len(form) == 1 and "retour" in form[0] and f'href="{form[0].replace("&", "&amp;")}"' in html
+    # The feedback form: the site's own, with the card ticked, as the page's link.
+    assert form == [f"{PUBLISHED}raconter.html?fiche={card_id}"]
+    assert f'raconter.html?fiche={card_id}"' in html
 
 
 def test_no_page_is_left_with_a_qr_mark_instead_of_a_code(site: Path) -> None:

@@ -215,7 +215,7 @@ def test_a_missing_answer_is_listed_at_the_top_on_submit(told: Path, phone) -> N
     assert summary.is_visible()
     assert phone.evaluate("document.activeElement.id") == "terreau-forme-retour-erreurs"
     items = summary.locator("li").all_inner_texts()
-    assert any(i.startswith("Où : Champ obligatoire absent.") for i in items)
+    assert "Où : Champ obligatoire absent" in items
     assert any("Quelles fiches avez-vous utilisées" in i and "Champ obligatoire absent" in i for i in items)
     assert phone.locator("#terreau-apercu").is_hidden()
 
