@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import PUBLISHED, ROOT, build_site
+from markupsafe import escape
 from mkdocs.exceptions import Abort
 from terreau.core import parallel
 from terreau.core.catalogue import build
+from terreau.core.models import Action
 
 
 def card_pages(site: Path) -> dict[str, str]:
@@ -186,3 +188,21 @@ def test_broken_anchor_fails_the_build(docs: Path, tmp_path: Path, caplog: pytes
     with pytest.raises(Abort):
         build_site(docs, tmp_path / "site")
     assert "section-absente" in caplog.text
+
+
+def test_every_action_shows_its_field_examples_or_asks_for_one(site: Path) -> None:
+    """An action's sourced field examples (front matter « exemples ») are on its page, each
+    with its source; an action with neither example nor feedback record says so and links
+    to the form, with that action ticked."""
+    catalogue = build(ROOT / "docs")
+    asking = 0
+    for card in catalogue.of_model(Action):
+        html = (site / card.url).read_text("utf-8")
+        for example in card.meta.exemples:
+            assert f"<strong>{escape(example.lieu)}</strong>" in html, card.id
+            if example.source.url:
+                assert f'href="{escape(example.source.url)}"' in html, card.id
+        if not card.meta.exemples and 'id="terreau-appris"' not in html:
+            assert f"raconter.html?fiche={card.id}\">racontez le vôtre</a>" in html, card.id
+            asking += 1
+    assert 0 < asking < len(catalogue.of_model(Action))
