@@ -414,3 +414,9 @@ def test_who_reads_the_messages_is_a_setting(tmp_path: Path) -> None:
     build_site(ROOT / "docs", tmp_path / "site", reponse=said)
     for page in ("contribuer.html", "raconter.html"):
         assert said.replace("'", "&#39;") in (tmp_path / "site" / page).read_text("utf-8"), page
+
+
+def test_the_paper_form_is_linked_from_the_online_form(site: Path) -> None:
+    html = (site / "raconter.html").read_text("utf-8")
+    assert 'href="outils/gabarit-retour-experience.html"' in html
+    assert (site / "outils" / "gabarit-retour-experience.html").is_file()

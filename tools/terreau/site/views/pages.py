@@ -275,6 +275,7 @@ class PageViews(Views):
             contact=self.contact,
             reply=self.reply,
             reference_href=self.relative(page_url, "contribuer.html"),
+            paper_href=self.relative(page_url, "outils/gabarit-retour-experience.html"),
         )
 
     def contribute(self, page_url: str) -> str:
