@@ -203,6 +203,6 @@ def test_every_action_shows_its_field_examples_or_asks_for_one(site: Path) -> No
             if example.source.url:
                 assert f'href="{escape(example.source.url)}"' in html, card.id
         if not card.meta.exemples and 'id="terreau-appris"' not in html:
-            assert f"raconter.html?fiche={card.id}\">racontez le vôtre</a>" in html, card.id
+            assert f'raconter.html?fiche={card.id}">racontez le vôtre</a>' in html, card.id
             asking += 1
     assert 0 < asking < len(catalogue.of_model(Action))
