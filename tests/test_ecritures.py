@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import sys
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,3 +98,25 @@ def test_the_archive_spots_a_file_rewritten_to_the_same_size(tmp_path: Path) -> 
     (tmp_path / "a.html").write_text("<p>UN</p>", "utf-8")  # same size, other content
     assert archive.changed_since(tmp_path, read) == ["a.html"]
     assert not (tmp_path / archive.PARTIAL).exists()
+
+
+def test_the_archive_process_ends_cleanly_when_its_input_closes_late(tmp_path: Path) -> None:
+    """The build names its files, the end mark, then closes the archiving process's input;
+    the process must neither die on its way out while its reader waits on that input (CI
+    once saw Python abort: « could not acquire lock for <stdin> at interpreter shutdown »)
+    nor leave before the zip is whole."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for i in range(3):
+        (site / f"page-{i}.html").write_text(f"<p>{i}</p>", "utf-8")
+    for attempt in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "terreau.site.archive", str(site)], stdin=subprocess.PIPE, bufsize=0
+        )
+        assert process.stdin is not None
+        process.stdin.write(b"".join(f"page-{i}.html".encode() + b"\0" for i in range(3)) + b"\0")
+        time.sleep(0.5 + 0.2 * attempt)  # the build does other things before it closes the pipe
+        process.stdin.close()
+        assert process.wait(timeout=60) == 0, attempt
+        with zipfile.ZipFile(site / archive.NAME) as z:
+            assert len(z.namelist()) == 3

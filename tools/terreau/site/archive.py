@@ -149,8 +149,9 @@ class Archive:
         (self.site / NAME).unlink(missing_ok=True)
 
 
-def _names(stream: BinaryIO) -> Iterator[str]:
-    """NUL-separated names from ``stream``, read by a thread so the writer never waits on us."""
+def _names(stream: BinaryIO, readers: list[threading.Thread]) -> Iterator[str]:
+    """NUL-separated names from ``stream``, read by a thread (put in ``readers``) so the
+    writer never waits on us."""
     chunks: queue.Queue[bytes] = queue.Queue()
 
     def pump() -> None:
@@ -159,7 +160,9 @@ def _names(stream: BinaryIO) -> Iterator[str]:
             chunks.put(chunk)
         chunks.put(b"")
 
-    threading.Thread(target=pump, daemon=True).start()
+    reader = threading.Thread(target=pump, daemon=True)
+    readers.append(reader)
+    reader.start()
     pending = b""
     while chunk := chunks.get():
         pending += chunk
@@ -198,8 +201,9 @@ def main(argv: list[str]) -> int:
     # This process ends when the build stops talking to it (see Interrupted).
     parallel.run_in_background()
     site_dir = Path(argv[0])
+    readers: list[threading.Thread] = []
     try:
-        read = zip_files(site_dir, _names(sys.stdin.buffer))
+        read = zip_files(site_dir, _names(sys.stdin.buffer, readers))
     except Interrupted:
         (site_dir / PARTIAL).unlink(missing_ok=True)
         (site_dir / NAME).unlink(missing_ok=True)
@@ -208,6 +212,14 @@ def main(argv: list[str]) -> int:
     if changed:
         print(f"Archive hors ligne refaite : {changed[0]} a changé après sa lecture.", file=sys.stderr)
         write(site_dir)
+    # The build closes our input right after the end mark: let the reader see it end. A
+    # reader still blocked on stdin at the interpreter's shutdown holds stdin's lock, and
+    # Python then aborts (« could not acquire lock for <stdin> », exit 134, seen in CI).
+    for reader in readers:
+        reader.join(timeout=60)
+    if any(r.is_alive() for r in readers):
+        sys.stderr.flush()
+        os._exit(0)  # the archive is complete; only the reader is left, blocked on stdin
     return 0
 
 
