@@ -46,6 +46,11 @@ def departement_of(insee: str) -> str:
     return insee[:3] if insee[:2] in ("97", "98") else insee[:2]
 
 
+def departements_of(places: list[Commune]) -> list[str]:
+    """The départements of some communes (a feedback record's), each once, sorted."""
+    return sorted({departement_of(c.insee) for c in places})
+
+
 def _lines() -> list[str]:
     return resources.files("terreau.core").joinpath(DATA).read_text("utf-8").splitlines()
 

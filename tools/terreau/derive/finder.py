@@ -432,26 +432,38 @@ def suggest(
     return _choose(_ranked(context, situation, q.taille, q.porteur), q, limit)
 
 
-def answering(catalogue: Catalogue, situation: Situation) -> list[AnyCard]:
-    """Every card (not parcours) that answers a situation, best first."""
+@dataclass
+class Answer:
+    """What a situation's own page shows, from one ranking."""
+
+    suggestions: list[Suggestion]
+    route: Suggestion | None
+    cards: list[AnyCard]  # every card (not parcours) that answers the situation, best first
+    records: list[Card[Retour]]  # the feedback records about them
+
+
+def answer(catalogue: Catalogue, situation: Situation, limit: int = SUGGESTIONS) -> Answer:
+    """A situation answered without any refining question (its page without JavaScript)."""
     context = _Context.of(catalogue)
-    return [s.card for s in _ranked(context, situation, None, None)[0]]
+    ranked = _ranked(context, situation, None, None)
+    suggestions, route = _choose(ranked, Question(situation.id), limit)
+    cards = [s.card for s in ranked[0]]
+    return Answer(suggestions, route, cards, _field_records(context, cards))
 
 
-def field_records(catalogue: Catalogue, cards: list[AnyCard]) -> list[Card[Retour]]:
+def _field_records(context: _Context, cards: list[AnyCard]) -> list[Card[Retour]]:
     """The feedback records about these cards, smallest commune first (the commons is for
     small communes; a record without a known population comes last)."""
-    proof = evidence(catalogue)
     found: dict[str, Card[Retour]] = {}
     for card in cards:
-        for record in proof[card.id].retours:
+        for record in context.proofs[card.id]:
             found.setdefault(record.id, record)
-    return sorted(found.values(), key=lambda r: (record_population(r) or 10**9, r.id))
+    return sorted(found.values(), key=lambda r: (record_population(r.meta) or 10**9, r.id))
 
 
-def record_population(record: Card[Retour]) -> int | None:
+def record_population(record: Retour) -> int | None:
     """The smallest population among a record's communes, when known."""
-    known = [p.habitants for c in record.meta.lieu.communes if (p := communes.population(c))]
+    known = [p.habitants for c in record.lieu.communes if (p := communes.population(c))]
     return min(known) if known else None
 
 
@@ -480,9 +492,12 @@ def advice_tables(catalogue: Catalogue, limit: int = SUGGESTIONS) -> dict[str, d
             return [position[s.card.id], [reasons.setdefault(r, len(reasons)) for r in s.reasons]]
 
         answers: dict[str, Any] = {}
+        answering: list[AnyCard] = []
         for taille in sizes:
             for porteur in carriers:
                 ranked = _ranked(context, situation, taille or None, porteur or None)
+                if not (taille or porteur):  # the ranking without refining: every card
+                    answering = [s.card for s in ranked[0]]
                 for duree in lengths:
                     for cout in costs:
                         q = Question(
@@ -493,7 +508,7 @@ def advice_tables(catalogue: Catalogue, limit: int = SUGGESTIONS) -> dict[str, d
                             [row(s) for s in cards],
                             row(route) if route else None,
                         ]
-        records = field_records(catalogue, answering(catalogue, situation))
+        records = _field_records(context, answering)
         tables[situation.id] = {
             "raisons": list(reasons),
             "reponses": answers,
@@ -509,8 +524,8 @@ def advice_tables(catalogue: Catalogue, limit: int = SUGGESTIONS) -> dict[str, d
             "retours": [
                 [
                     position[r.id],
-                    sorted({communes.departement_of(c.insee) for c in r.meta.lieu.communes}),
-                    record_population(r),
+                    communes.departements_of(r.meta.lieu.communes),
+                    record_population(r.meta),
                 ]
                 for r in records
             ],  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Any
 
 from terreau.core.catalogue import Catalogue
 from terreau.core.communes import departement_of as departement_of
+from terreau.core.communes import departements_of
 from terreau.core.loader import Card
 from terreau.core.models import Retour
 
@@ -62,7 +63,7 @@ def places(catalogue: Catalogue) -> tuple[list[Place], list[Card[Retour]]]:
             found[code].x, found[code].y = project(d["lat"], d["lon"])
     unplaced: list[Card[Retour]] = []
     for record in catalogue.of_model(Retour):
-        codes = sorted({departement_of(c.insee) for c in record.meta.lieu.communes})
+        codes = departements_of(record.meta.lieu.communes)
         for code in codes:
             if code in found:
                 found[code].records.append(record)

@@ -168,7 +168,7 @@ class CardViews(Views):
         found: list[tuple[str, str]] = []
         if isinstance(m, Retour):
             found.append(("Lieu", m.lieu.nom))
-            population = finder.record_population(card)  # type: ignore[arg-type]
+            population = finder.record_population(m)
             if population is not None:
                 # How big a commune it happened in: what a mayor compares first.
                 many = len(m.lieu.communes) > 1

@@ -137,14 +137,17 @@ def facts(card: AnyCard) -> list[str]:
 
 def _where(m: Retour) -> list[str]:
     known = places.departements()
-    codes = dict.fromkeys(communes.departement_of(c.insee) for c in m.lieu.communes)
     out = [m.lieu.nom]
     # « Léaz (Ain) » already says its département.
-    out += [known[code]["nom"] for code in codes if code in known and known[code]["nom"] not in m.lieu.nom]
-    # The record's own figure, else the official list's (communes.population).
-    people = [p for p in (communes.population(c) for c in m.lieu.communes) if p is not None]
-    if len(m.lieu.communes) == 1 and people:
-        out.append(f"{thousands(people[0].habitants)} habitants")
+    out += [
+        known[code]["nom"]
+        for code in communes.departements_of(m.lieu.communes)
+        if code in known and known[code]["nom"] not in m.lieu.nom
+    ]
+    # The record's own figure, else the official list's.
+    people = finder.record_population(m)
+    if len(m.lieu.communes) == 1 and people is not None:
+        out.append(f"{thousands(people)} habitants")
     elif len(m.lieu.communes) > 1:
         out.append(f"{len(m.lieu.communes)} communes")
     return out

@@ -113,12 +113,12 @@ class PageViews(Views):
     def record_link(self, page_url: str, record: AnyCard) -> dict[str, Any]:
         """A feedback record's link with where it happened: place, département, population."""
         assert isinstance(record.meta, Retour)
-        known = {communes.departement_of(c.insee) for c in record.meta.lieu.communes}
+        known = communes.departements_of(record.meta.lieu.communes)
         names = places.departements()
-        population = finder.record_population(record)  # type: ignore[arg-type]
+        population = finder.record_population(record.meta)
         return self.link(page_url, record.id) | {
             "lieu": record.meta.lieu.nom,
-            "departements": ", ".join(names[d]["nom"] for d in sorted(known) if d in names),
+            "departements": ", ".join(names[d]["nom"] for d in known if d in names),
             "population": thousands(population) if population is not None else None,
         }
 
@@ -126,22 +126,20 @@ class PageViews(Views):
         """The page of one situation: suggestions (with their facts and why), a parcours,
         field records, then every card that answers it."""
         situation = get_situation(situation_id)
-        suggestions, route = finder.suggest(self.catalogue, finder.Question(situation_id))
-        answering = finder.answering(self.catalogue, situation)
+        found = finder.answer(self.catalogue, situation)
         groups = []
-        plural = {"action": "Fiches actions", "methode": "Méthodes", "outil": "Fiches outils"}
-        for kind, label in plural.items():
-            cards = [c for c in answering if c.kind == kind]
+        for kind in ("action", "methode", "outil"):
+            cards = [c for c in found.cards if c.kind == kind]
             if cards:
+                label = vocabulary("type").terms[kind].pluriel
                 groups.append(
                     {"label": label, "total": len(cards), "cards": [self.link(page_url, c.id) for c in cards]}
                 )
-        records = finder.field_records(self.catalogue, answering)
         return self.env.get_template("trouver.html").render(
             situation=situation,
-            suggestions=[self.suggestion(page_url, s) for s in suggestions],
-            route=self.suggestion(page_url, route, examples=False) if route else None,
-            records=[self.record_link(page_url, r) for r in records],
+            suggestions=[self.suggestion(page_url, s) for s in found.suggestions],
+            route=self.suggestion(page_url, found.route, examples=False) if found.route else None,
+            records=[self.record_link(page_url, r) for r in found.records],
             groups=groups,
             home_href=self.relative(page_url, "index.html"),
         )
