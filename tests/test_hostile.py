@@ -87,7 +87,7 @@ def feedback(payload: str) -> str:
         f"ce_qui_a_marche: [{q(payload)}]\ndifficultes: [{q(payload)}]\n"
         f"adaptations: [{q(payload)}]\nverification: a-verifier\n"
         f"grille: {{mobilisation: 1, diversite: 1, cooperation: 1, connaissance: 1, action: 1, "
-        f"perennite: 1, commentaire: {q(payload)}}}\n"
+        f"perennite: 1, rempli_par: {q(payload)}, commentaire: {q(payload)}}}\n"
         f"sources:\n  - titre: {q(payload)}\n---\n\n{payload}\n"
     )
 

@@ -126,6 +126,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "grille": {
             **dict.fromkeys(["mobilisation", "diversite", "cooperation", "connaissance", "action"], 1),
             "perennite": 1,
+            "rempli_par": "Association d'essai",
             "commentaire": "Des notes.",
         },
     },

@@ -107,6 +107,7 @@ ONE_LINE = frozenset(
         "publics",
         "quand",
         "relu_le",
+        "rempli_par",
         "structure_porteuse",
         "structures",
         "titre",

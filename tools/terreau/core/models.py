@@ -305,8 +305,12 @@ class Grille(Strict):
     connaissance: StrictInt = _criterion("connaissance")
     action: StrictInt = _criterion("action")
     perennite: StrictInt = _criterion("perennite")
-    commentaire: TexteLibre | None = Field(
-        None, description="Ce qui explique les notes, en quelques phrases."
+    rempli_par: Texte = Field(
+        description="Qui a noté : la structure porteuse, ou « Terreau, d'après les sources » quand "
+        "les notes sont tirées des sources publiques du retour (le commentaire dit alors sur quels faits)."
+    )
+    commentaire: Texte = Field(
+        description="Ce qui explique les notes, critère par critère, en quelques phrases."
     )
 
 
