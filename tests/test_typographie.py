@@ -71,6 +71,6 @@ def test_the_checks_catch_what_the_issue_found() -> None:
 def test_no_question_invites_naming_someone_else() -> None:
     """An interview must not collect data about third parties (the commons' own consent note):
     a question asks about situations, never « who » is fragile or isolated."""
-    pattern = re.compile(r"\bqui (est|sont) (isolée?s?|fragiles?|en difficulté|seule?s?)\b", re.I)
+    pattern = re.compile(r"\bqui (est|sont) (isolée?s?|fragiles?|seule?s?)\b[^.?\n]*\?", re.I)
     found = [f"{_id(p)} : {m.group()}" for p in PAGES for m in pattern.finditer(p.read_text("utf-8"))]
     assert found == []
