@@ -119,9 +119,14 @@ def tree_rss_kb(pid: int) -> int:
 def project(base: Path, size: int) -> tuple[Path, Path]:
     """A Terreau project and a baseline project on the same generated pages."""
     terreau = base / "terreau"
-    generate(terreau / "docs", size, 900, 1)
-    for page in (ROOT / "docs").glob("*.md"):
-        shutil.copy(page, terreau / "docs" / page.name)
+    # The real corpus (its pages link to its cards), completed to the size by generated cards.
+    real = [p for p in (ROOT / "docs").rglob("*.md") if p.parent.name != "axes" and p.parent != ROOT / "docs"]
+    generate(terreau / "docs", size - len(real), 900, 1)
+    for page in (ROOT / "docs").rglob("*"):
+        target = terreau / "docs" / page.relative_to(ROOT / "docs")
+        if page.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(page, target)
     config = (ROOT / "mkdocs.yml").read_text("utf-8").replace("strict: true", "strict: false")
     (terreau / "mkdocs.yml").write_text(config, "utf-8")
     baseline = base / "baseline"
