@@ -36,8 +36,8 @@ def test_the_old_address_is_a_french_page_that_leads_to_the_card_kept(
     assert '<meta name="robots" content="noindex">' in html
     assert '<link rel="canonical"' in html
     assert (
-        f'Cette fiche a été fusionnée avec « Mise en récit et podcast » le 30 novembre 2026 : <a href="{target}">aller à la fiche</a>'
-        in html
+        "Cette fiche a été fusionnée avec « Mise en récit et podcast » le 30 novembre 2026 : "
+        f'<a href="{target}">aller à la fiche</a>' in html
     )
     # Never offered as a page of its own: not in the sitemap, the search index or the listings.
     assert "podcast-transition-commune" not in (site / "sitemap.xml").read_text("utf-8")

@@ -20,6 +20,7 @@ from terreau.core.problems import Problem, problem
 FILE = tree.REDIRECTS
 _KEYS = ("ancienne", "nouvelle", "date")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NOT_OLD = "n'est pas un dossier de fiches suivi d'un identifiant"
 
 
 @dataclass(frozen=True)
@@ -70,32 +71,19 @@ def read(docs_dir: Path, shown: str) -> tuple[list[Redirect], list[Problem]]:
             continue
         old, new, day = (entry[k] for k in _KEYS)
         folder, _, old_id = str(old).partition("/")
-        if folder not in KIND_OF_FOLDER or not is_slug(old_id):
-            problems.append(
-                _bad(
-                    src,
-                    parsed.line_of((i, "ancienne"), line),
-                    f"« ancienne: {old} » n'est pas un dossier de fiches suivi d'un identifiant",
-                )
+        when = _day(day)
+        wrong = [
+            (key, message)
+            for key, ok, message in (
+                ("ancienne", folder in KIND_OF_FOLDER and is_slug(old_id), _NOT_OLD),
+                ("nouvelle", isinstance(new, str) and is_slug(new), "n'est pas un identifiant de fiche"),
+                ("date", when is not None, "n'est pas une date AAAA-MM-JJ"),
             )
-            continue
-        if not isinstance(new, str) or not is_slug(new):
-            problems.append(
-                _bad(
-                    src,
-                    parsed.line_of((i, "nouvelle"), line),
-                    f"« nouvelle: {new} » n'est pas un identifiant de fiche",
-                )
-            )
-            continue
-        try:
-            when = dt.date.fromisoformat(day) if isinstance(day, str) and _DAY.fullmatch(day) else None
-        except ValueError:
-            when = None
-        if when is None:
-            problems.append(
-                _bad(src, parsed.line_of((i, "date"), line), f"« date: {day} » n'est pas une date AAAA-MM-JJ")
-            )
+            if not ok
+        ]
+        if wrong or when is None:
+            key, message = wrong[0]
+            problems.append(_bad(src, parsed.line_of((i, key), line), f"« {key}: {entry[key]} » {message}"))
             continue
         if old_id in seen:
             problems.append(_bad(src, line, f"« {old} » est déjà redirigée (ligne {seen[old_id]})"))
@@ -103,6 +91,13 @@ def read(docs_dir: Path, shown: str) -> tuple[list[Redirect], list[Problem]]:
         seen[old_id] = line
         found.append(Redirect(folder, old_id, new, when, line))
     return found, problems
+
+
+def _day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and _DAY.fullmatch(value) else None
+    except ValueError:  # 2026-02-30
+        return None
 
 
 def _bad(src: str, line: int, detail: str) -> Problem:
