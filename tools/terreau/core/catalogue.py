@@ -12,7 +12,7 @@ from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
-from terreau.core import links, parallel, tree
+from terreau.core import content_checks, links, parallel, redirects, tree
 from terreau.core.loader import AnyCard, Card, M, load_card, load_page
 from terreau.core.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
 from terreau.core.problems import Problem, field_name, problem
@@ -32,6 +32,8 @@ class Catalogue:
     pages: dict[str, str] = field(default_factory=dict)
     # Every file of docs/ that may be published (cards, pages, images), as POSIX paths.
     allowed: set[str] = field(default_factory=set)
+    # Merged cards' old addresses (docs/redirections.yml), checked against the cards.
+    redirects: list[redirects.Redirect] = field(default_factory=list)
 
     def of_model(self, model: type[M]) -> list[Card[M]]:
         """The cards of one kind, typed by their model (``of_model(Retour)``)."""
@@ -130,6 +132,13 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
             continue
         catalogue.add(card)
     catalogue.problems.extend(check_references(catalogue))
+    catalogue.problems.extend(content_checks.near_duplicates(list(catalogue.cards.values())))
+    catalogue.redirects, problems = redirects.read(docs_dir, shown)
+    shown_paths = {card_id: card.src for card_id, card in catalogue.cards.items()}
+    problems += redirects.check(
+        catalogue.redirects, shown_paths, catalogue.broken, f"{shown}{redirects.FILE}"
+    )
+    catalogue.problems.extend(problems)
     # Links between pages (cards and the site's own pages), as `mkdocs build --strict` sees them.
     bodies = {c.rel_path: (c.body, c.body_line) for c in catalogue.cards.values()}
     bodies |= {rel: (text, 1) for rel, text in catalogue.pages.items()}

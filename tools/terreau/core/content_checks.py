@@ -1,15 +1,21 @@
 """Checks on what a card says, beyond its schema: no personal contact data, no external image,
-no summary announcing another cost than the card's cost band."""
+no summary announcing another cost than the card's cost band, no two cards that read alike."""
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from terreau.core import yamlsafe
 from terreau.core.problems import Problem, field_name, problem
 from terreau.core.vocabulary import vocabulary
+from terreau.core.words import fold, stop_words, words
+
+if TYPE_CHECKING:
+    from terreau.core.loader import AnyCard
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 # No look-behind here: it made the pattern ten times slower; the character before a match
@@ -125,4 +131,88 @@ def scan_body(body: str, body_line: int, src: str, contacts: bool = True) -> lis
     for match in _EXTERNAL_IMAGE.finditer(body) if ("![" in body or "<img" in body.lower()) else ():
         line = body_line + body.count("\n", 0, match.start())
         problems.append(problem(src, line, "IMAGE_EXTERNE", url=match.group(1) or match.group(2)))
+    return sorted(problems)
+
+
+# -- Near-duplicate cards (FICHES_PROCHES) ---------------------------------------------------
+# Two cards that say the same thing split their readers and their corrections. Issue 17 found
+# such pairs whose titles differ (« Budget participatif » / « Réserver chaque année une
+# enveloppe aux projets des habitants ») and whose summaries share only half their words: no
+# measure on the title or the summary alone caught them without flagging many honest pairs (a
+# method and its tool sheet). What gave them away is every part of the text at once, each word
+# weighted by its rarity in the corpus (TF-IDF cosine): title, summary, keywords and body.
+# Weights and threshold were chosen on the corpus of November 2026 (see the catalogue page).
+_NEAR_WEIGHTS = {"titre": 1.0, "resume": 1.0, "mots_cles": 0.5, "texte": 2.0}
+NEAR_THRESHOLD = 0.295
+# A method and an action may tell one approach from two sides; a tool, a route or a record
+# is compared only with its own kind (a tool sheet repeats its method's words, by design).
+_COMPARED_TOGETHER = ({"methode", "action"}, {"outil"}, {"parcours"})
+_STEM = 7  # words cut to 7 letters: « participatif » and « participative » count as one
+
+
+def _card_words(text: str) -> Counter[str]:
+    stop = stop_words()
+    return Counter(w[:_STEM] for w in words(fold(text)) if len(w) > 2 and w not in stop)
+
+
+def _weighted(bags: dict[str, Counter[str]]) -> dict[str, dict[str, float]]:
+    """Each bag as a unit vector of TF-IDF weights, the rarity counted over all the bags."""
+    counts = Counter(w for bag in bags.values() for w in bag)
+    total = len(bags)
+    vectors = {}
+    for key, bag in bags.items():
+        vector = {w: (1 + math.log(n)) * math.log(total / counts[w]) for w, n in bag.items()}
+        norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
+        vectors[key] = {w: x / norm for w, x in vector.items()}
+    return vectors
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
+def proximity(cards: Sequence[AnyCard]) -> list[tuple[float, AnyCard, AnyCard]]:
+    """Every compared pair of cards with its proximity (0 to 1), closest first."""
+    parts: dict[str, Callable[[AnyCard], str]] = {
+        "titre": lambda c: c.meta.titre,
+        "resume": lambda c: getattr(c.meta, "resume", "") or "",
+        "mots_cles": lambda c: " ".join(getattr(c.meta, "mots_cles", None) or ()),
+        "texte": lambda c: c.body,
+    }
+    groups = [[c for c in cards if c.kind in kinds] for kinds in _COMPARED_TOGETHER]
+    vectors = {
+        (part, i): _weighted({c.id: _card_words(get(c)) for c in group})
+        for part, get in parts.items()
+        for i, group in enumerate(groups)
+    }
+    total = sum(_NEAR_WEIGHTS.values())
+    pairs = []
+    for i, group in enumerate(groups):
+        ordered = sorted(group, key=lambda c: c.id)
+        for n, first in enumerate(ordered):
+            for second in ordered[n + 1 :]:
+                score = sum(
+                    weight * _cosine(vectors[part, i][first.id], vectors[part, i][second.id])
+                    for part, weight in _NEAR_WEIGHTS.items()
+                )
+                pairs.append((score / total, first, second))
+    return sorted(pairs, key=lambda p: (-p[0], p[1].id, p[2].id))
+
+
+def near_duplicates(cards: Sequence[AnyCard]) -> list[Problem]:
+    """A warning on each of two cards that read almost alike, unless one of them silences it."""
+    problems = []
+    for score, first, second in proximity(cards):
+        if score < NEAR_THRESHOLD:
+            break
+        if any("FICHES_PROCHES" in (getattr(c.meta, "ignorer", None) or ()) for c in (first, second)):
+            continue
+        for card, other in ((first, second), (second, first)):
+            near = f"{score:.2f}".replace(".", ",")
+            line = card.line_of("titre")
+            problems.append(
+                problem(card.src, line, "FICHES_PROCHES", "titre", autre=other.src, proximite=near)
+            )
     return sorted(problems)

@@ -256,6 +256,40 @@ CATALOGUE: dict[str, Code] = {
             "Coût du résumé différent du champ cout",
             severity="avertissement",
         ),
+        # Near-duplicate cards and redirects of merged cards (issue 17, near-duplicates).
+        Code(
+            "FICHES_PROCHES",
+            "cette fiche se lit presque comme {autre} (proximité {proximite})",
+            "Si les deux fiches disent la même chose, fusionnez-les dans la meilleure (gardez "
+            "chaque fait sourcé et chaque source), supprimez l'autre et ajoutez une ligne à "
+            "docs/redirections.yml pour que son adresse mène à la fiche gardée. Si l'une dit "
+            "comment faire (méthode) et l'autre ce que la commune décide (action), dites-le dans "
+            "les titres et les résumés, retirez les passages répétés et liez-les l'une à l'autre.",
+            "Fiches presque identiques",
+            severity="avertissement",
+        ),
+        Code(
+            "REDIRECTION_CIBLE",
+            "la redirection de « {ancienne} » mène à « {nouvelle} », qui n'est pas une fiche",
+            "Donnez l'identifiant d'une fiche existante (le nom de son fichier sans .md), celle "
+            "qui a repris le contenu de l'ancienne fiche.",
+            "Redirection vers une fiche absente",
+        ),
+        Code(
+            "REDIRECTION_ACTIVE",
+            "« {ancienne} » est redirigée, mais la fiche {fichier} existe encore",
+            "Une fiche fusionnée est supprimée : supprimez {fichier}, ou retirez sa ligne de "
+            "docs/redirections.yml si la fiche doit rester.",
+            "Redirection d'une fiche encore présente",
+        ),
+        Code(
+            "REDIRECTION_FORMAT",
+            "{detail}",
+            "Chaque redirection s'écrit « - ancienne: dossier/identifiant », « nouvelle: "
+            "identifiant » et « date: AAAA-MM-JJ » (le jour de la fusion) ; le dossier est celui "
+            "des fiches de l'ancienne fiche ({dossiers}).",
+            "Redirection mal écrite",
+        ),
         Code(
             "IGNORER",
             "{detail}",

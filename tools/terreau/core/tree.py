@@ -33,6 +33,7 @@ from terreau.core.models import KIND_OF_FOLDER
 from terreau.core.problems import Problem, problem
 
 IMAGES_FOLDER = "images"
+REDIRECTS = "redirections.yml"  # merged cards' old addresses (core/redirects.py)
 RASTER_MAX = 1024 * 1024  # a photo for a card, not a poster: rural connections are slow
 SVG_MAX = 256 * 1024
 # The first bytes of each image type, by the extensions that announce it.
@@ -165,6 +166,8 @@ def _classify(rel: str, path: Path, size: int, refuse: Refuse) -> str | None:
             refuse(rel, "FICHIER_INTERDIT", nom=name, conseil=_NESTED)
             return None
         return "fiche" if len(parts) == 2 and parts[0] in KIND_OF_FOLDER and name != "index.md" else "page"
+    if rel == REDIRECTS:  # read by the checks (core/redirects.py), never published as is
+        return "donnees"
     if lower.endswith(_MARKDOWN_EXTENSIONS):
         refuse(rel, "EXTENSION", nom=name, propose=name[: name.rfind(".")] + ".md")
         return None

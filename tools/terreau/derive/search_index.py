@@ -21,41 +21,20 @@ import io
 import json
 import math
 import re
-import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from terreau.core.loader import AnyCard
+from terreau.core.words import fold, stop_words, words
 
 FIELDS = {"titre": 10, "mots": 4, "resume": 3, "texte": 1}
 # A generic query should reach the how-to cards before the records that mention them.
 KIND_BOOST = {"methode": 1.5, "axe": 1.3, "parcours": 1.3, "outil": 1.2, "action": 1.2, "retour": 1.0}
-_WORD = re.compile(r"[^\W_]+")
 _MARKUP = re.compile(r"[#*_>`|\[\]()]|https?://\S+|<[^>]+>")
-
-
-@cache
-def stop_words() -> frozenset[str]:
-    text = resources.files("terreau.core").joinpath("data/mots-vides.txt").read_text("utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
-    return frozenset(" ".join(lines).split())
-
-
-def fold(text: str) -> str:
-    """Remove accents and open ligatures: « Œuvre élue » → « oeuvre elue »."""
-    text = text.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    """Split text into lower-case words, as assets/moteur.js does."""
-    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
 @cache

@@ -27,7 +27,7 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Parcours
 from terreau.derive import search_index
 from terreau.site import address as published
-from terreau.site import archive, derived, glossary, hosting, identity, outline, output, sanitize
+from terreau.site import archive, derived, glossary, hosting, identity, outline, output, redirects, sanitize
 from terreau.site.render import environment
 from terreau.site.views.cards import CardViews
 from terreau.site.views.pages import PageViews
@@ -131,6 +131,11 @@ class SiteBuild:
     def is_allowed(self, src_uri: str) -> bool:
         """A file of docs/ that the checks let through (anything else is never published)."""
         return src_uri in self.catalogue.allowed
+
+    @staticmethod
+    def is_data(src_uri: str) -> bool:
+        """A data file of docs/ (redirections.yml): read by the checks, never published."""
+        return src_uri == tree.REDIRECTS
 
     def read_allowed(self, src_uri: str) -> bytes:
         """An allowed file's bytes, read without following a link; BuildFailure if it changed."""
@@ -260,6 +265,15 @@ class SiteBuild:
         assert self.derived is not None and self.archive is not None, "start() first"
         self.derived.close()
         expected = set(written) | {archive.NAME, archive.PARTIAL}
+        # Merged cards' old addresses (issue 17): a page that leads to the card kept.
+        address = self.settings.site_url if published.is_real(self.settings.site_url) else ""
+        for rel, html in redirects.pages(self.catalogue, self.pages.env, address).items():
+            if rel in expected:
+                raise BuildFailure(f"Terreau : {rel} est à la fois une page et une redirection.")
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(site / rel, html)
+            self.archive.add(rel)
+            expected.add(rel)
         if self.settings.pdf:
             from terreau.site import pdf  # WeasyPrint takes half a second to import: only if needed
 

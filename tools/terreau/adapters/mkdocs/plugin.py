@@ -84,6 +84,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
                 kept.append(file)
             elif not self.site.is_allowed(file.src_uri):  # appeared after the check; strict stops
                 log.warning(f"{file.src_uri} est apparu après la vérification des fiches : non publié.")
+            elif self.site.is_data(file.src_uri):
+                continue
             elif file.is_documentation_page():
                 kept.append(file)
             else:  # images as bytes read safely: MkDocs never opens a file of docs/ itself
