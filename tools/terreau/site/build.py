@@ -125,6 +125,7 @@ class SiteBuild:
         self.archive: archive.Archive | None = None
         self.derived: derived.Writer | None = None
         self.written_last: str | None = None
+        self.poster_jobs: list[pdf.Job] = []  # the starting exhibition's posters (start())
 
     # -- what the site holds ------------------------------------------------------------------
 
@@ -184,6 +185,8 @@ class SiteBuild:
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
         self.archive = archive.Archive(site)
+        if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
+            self._prepare_posters()
         self.derived = derived.Writer(self.catalogue, site, self.cards, self.archive.add_all)
 
     def pages_ready(self) -> None:
@@ -294,6 +297,20 @@ class SiteBuild:
             self.archive.abandon()
             self.archive = None
 
+    def _prepare_posters(self) -> None:
+        """The starting exhibition's posters (site/posters.py), made into the PDF cache first,
+        so that the pages linking them say their size; _pdf_jobs copies them into the site."""
+        from terreau.site import pdf, posters
+
+        site = self.settings.site_dir
+        address = self.settings.site_url or pdf.PLACEHOLDER
+        try:
+            self.poster_jobs = posters.jobs(self.catalogue, site, address, self.cards.env)
+        except posters.PanelError as error:
+            raise BuildFailure(f"Terreau : {error}") from None
+        cached, _made = pdf.render(self.poster_jobs, site, self.settings.cache_dir / "pdf", address)
+        self.cards.posters = tuple(posters.downloads(site, self.poster_jobs, cached))
+
     def _pdf_jobs(self, address: str) -> list[pdf.Job]:
         from terreau.site import pdf
 
@@ -317,4 +334,5 @@ class SiteBuild:
             )
             target = site / "parcours" / f"{route.id}-livret.pdf"
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
+        jobs += self.poster_jobs  # the starting exhibition's posters: already in the cache
         return jobs
