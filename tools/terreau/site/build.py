@@ -126,6 +126,7 @@ class SiteBuild:
         self.derived: derived.Writer | None = None
         self.written_last: str | None = None
         self.poster_jobs: list[pdf.Job] = []  # the starting exhibition's posters (start())
+        self.posters_made = 0
 
     # -- what the site holds ------------------------------------------------------------------
 
@@ -269,6 +270,8 @@ class SiteBuild:
             address = self.settings.site_url or pdf.PLACEHOLDER
             jobs = self._pdf_jobs(address)
             rendered, reused = pdf.build(jobs, site, self.settings.cache_dir / "pdf", address)
+            # The posters made at start() were made by this build, not taken from the cache.
+            rendered, reused = rendered + self.posters_made, reused - self.posters_made
             self.say(f"PDF : {rendered} produit(s), {reused} repris du cache.")
             expected |= {job.target.relative_to(site).as_posix() for job in jobs}
         owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
@@ -308,7 +311,9 @@ class SiteBuild:
             self.poster_jobs = posters.jobs(self.catalogue, site, address, self.cards.env)
         except posters.PanelError as error:
             raise BuildFailure(f"Terreau : {error}") from None
-        cached, _made = pdf.render(self.poster_jobs, site, self.settings.cache_dir / "pdf", address)
+        cached, self.posters_made = pdf.render(
+            self.poster_jobs, site, self.settings.cache_dir / "pdf", address
+        )
         self.cards.posters = tuple(posters.downloads(site, self.poster_jobs, cached))
 
     def _pdf_jobs(self, address: str) -> list[pdf.Job]:
