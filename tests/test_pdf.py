@@ -4,6 +4,7 @@ contents page with page numbers and the cards in order; the cache; the restricte
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from conftest import PUBLISHED, ROOT, build_site
 from pypdf import PdfReader
 from terreau.core.catalogue import build
-from terreau.site import pdf
+from terreau.site import pdf, posters
 
 
 def text(path: Path) -> str:
@@ -43,6 +44,8 @@ def test_every_card_has_a_pdf_linked_from_its_page(site: Path) -> None:
 
 def test_tool_sheet_pdfs_fit_two_pages_with_title_and_licence(site: Path) -> None:
     for tool in build(ROOT / "docs").of_kind("outil"):
+        if tool.id == posters.CARD:  # the text of eight posters, printed as posters (below)
+            continue
         path = site / Path(tool.url).with_suffix(".pdf")
         reader = PdfReader(path)
         assert 1 <= len(reader.pages) <= 2, (tool.id, len(reader.pages))
@@ -159,3 +162,67 @@ def test_a_pdf_cut_short_in_the_cache_is_made_again(tmp_path: Path) -> None:
     assert "Texte entier" in text(site / "x.pdf")
     assert pdf.build([job], site, cache, "https://terreau.example.org/", workers=1) == (0, 1)
     assert [p.name for p in cache.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+# -- The starting exhibition's posters (site/posters.py) ---------------------------------------
+
+POSTER_SIZES = {"A3": (841.89, 1190.55), "A1": (1683.78, 2383.94)}  # points, portrait
+
+
+def plain(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_the_exhibition_posters_print_one_panel_per_page_in_a3_and_a1(site: Path) -> None:
+    card = build(ROOT / "docs").cards[posters.CARD]
+    panels = posters.panels(card.body)
+    assert 6 <= len(panels) <= 10
+    for fmt in posters.FORMATS:
+        reader = PdfReader(site / "outils" / posters.file_name(fmt))
+        assert len(reader.pages) == len(panels), fmt.name
+        for page, panel in zip(reader.pages, panels, strict=True):
+            box = page.mediabox
+            assert (round(float(box.width), 2), round(float(box.height), 2)) == POSTER_SIZES[fmt.name]
+            words = " ".join(page.extract_text().replace("’", "'").split())
+            assert panel.title in words, (fmt.name, panel.number)
+            assert "Chez nous" in words and "À compléter" in words
+            for fact in panel.facts:
+                assert f"Source : {plain(fact.source)[:30]}" in words, (fmt.name, panel.number)
+            assert f"Panneau {panel.number} / {len(panels)}" in words
+
+
+def test_a_poster_page_is_drawn_with_its_qr_code_to_the_panel(site: Path, tmp_path: Path) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    card = build(ROOT / "docs").cards[posters.CARD]
+    panel = posters.panels(card.body)[1]
+    printed = site / "outils" / posters.file_name(posters.FORMATS[0])
+    assert 0.01 < ink(printed, 2) < 0.5
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-f", "2", "-l", "2", "-png", str(printed), str(tmp_path / "p")], check=True
+    )
+    (png,) = tmp_path.glob("p-*.png")
+    read = {code.text for code in zxingcpp.read_barcodes(Image.open(png))}
+    assert read == {f"{PUBLISHED}{card.url}#{panel.anchor}"}
+    assert f'id="{panel.anchor}"' in (site / card.url).read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("page", "label"),
+    [
+        ("outils/panneaux-exposition-depart.html", "Télécharger les panneaux en"),
+        ("methodes/exposition-evolutive.html", "Télécharger les panneaux de l&#39;exposition de départ en"),
+        (
+            "outils/gabarit-panneau-exposition.html",
+            "Télécharger les panneaux de l&#39;exposition de départ en",
+        ),
+    ],
+)
+def test_the_posters_are_linked_with_their_size(site: Path, page: str, label: str) -> None:
+    html = (site / page).read_text("utf-8")
+    for fmt in posters.FORMATS:
+        target = site / "outils" / posters.file_name(fmt)
+        href = posixpath.relpath(f"outils/{target.name}", posixpath.dirname(page))
+        size = posters.size_label(target.stat().st_size)
+        assert f'<a href="{href}" download>{label} {fmt.name} (PDF, {size})</a>' in html, (page, fmt.name)

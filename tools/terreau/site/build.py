@@ -125,6 +125,8 @@ class SiteBuild:
         self.archive: archive.Archive | None = None
         self.derived: derived.Writer | None = None
         self.written_last: str | None = None
+        self.poster_jobs: list[pdf.Job] = []  # the starting exhibition's posters (start())
+        self.posters_made = 0
 
     # -- what the site holds ------------------------------------------------------------------
 
@@ -189,6 +191,8 @@ class SiteBuild:
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
         self.archive = archive.Archive(site)
+        if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
+            self._prepare_posters()
         self.derived = derived.Writer(self.catalogue, site, self.cards, self.archive.add_all)
 
     def pages_ready(self) -> None:
@@ -280,6 +284,8 @@ class SiteBuild:
             address = self.settings.site_url or pdf.PLACEHOLDER
             jobs = self._pdf_jobs(address)
             rendered, reused = pdf.build(jobs, site, self.settings.cache_dir / "pdf", address)
+            # The posters made at start() were made by this build, not taken from the cache.
+            rendered, reused = rendered + self.posters_made, reused - self.posters_made
             self.say(f"PDF : {rendered} produit(s), {reused} repris du cache.")
             expected |= {job.target.relative_to(site).as_posix() for job in jobs}
         owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
@@ -308,6 +314,22 @@ class SiteBuild:
             self.archive.abandon()
             self.archive = None
 
+    def _prepare_posters(self) -> None:
+        """The starting exhibition's posters (site/posters.py), made into the PDF cache first,
+        so that the pages linking them say their size; _pdf_jobs copies them into the site."""
+        from terreau.site import pdf, posters
+
+        site = self.settings.site_dir
+        address = self.settings.site_url or pdf.PLACEHOLDER
+        try:
+            self.poster_jobs = posters.jobs(self.catalogue, site, address, self.cards.env)
+        except posters.PanelError as error:
+            raise BuildFailure(f"Terreau : {error}") from None
+        cached, self.posters_made = pdf.render(
+            self.poster_jobs, site, self.settings.cache_dir / "pdf", address
+        )
+        self.cards.posters = tuple(posters.downloads(site, self.poster_jobs, cached))
+
     def _pdf_jobs(self, address: str) -> list[pdf.Job]:
         from terreau.site import pdf
 
@@ -331,4 +353,5 @@ class SiteBuild:
             )
             target = site / "parcours" / f"{route.id}-livret.pdf"
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
+        jobs += self.poster_jobs  # the starting exhibition's posters: already in the cache
         return jobs

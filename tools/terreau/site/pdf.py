@@ -58,6 +58,7 @@ class Job:
     target: Path
     html: str
     base: str  # the published address of the page's folder, for relative addresses
+    css: str | None = None  # a stylesheet of its own (posters), instead of impression.css
 
     def key(self, css: str) -> str:
         text = "\0".join((weasyprint_version, css, self.base, self.html))
@@ -91,11 +92,24 @@ def build(
     jobs: list[Job], site_dir: Path, cache_dir: Path, site_url: str = PLACEHOLDER, workers: int = 2
 ) -> tuple[int, int]:
     """Write every job's PDF, from the cache when possible. Returns (rendered, reused)."""
+    cached, rendered = render(jobs, site_dir, cache_dir, site_url, workers)
+    for job, path in zip(jobs, cached, strict=True):
+        atomic.write_bytes(job.target, path.read_bytes())
+    return rendered, len(jobs) - rendered
+
+
+def render(
+    jobs: list[Job], site_dir: Path, cache_dir: Path, site_url: str = PLACEHOLDER, workers: int = 2
+) -> tuple[list[Path], int]:
+    """Every job's PDF in the cache (made if missing), without writing it into the site:
+    the cached files, in the jobs' order, and how many were made."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    css = stylesheet()
-    todo = []
+    shared = stylesheet()
+    paths, todo = [], []
     for job in jobs:
+        css = shared if job.css is None else job.css
         cached = cache_dir / f"{job.key(css)}.pdf"
+        paths.append(cached)
         if not _complete(cached):
             todo.append((job, site_dir, site_url, css, cached))
     if len(todo) > 1 and workers > 1:
@@ -104,9 +118,7 @@ def build(
     else:
         for task in todo:
             _render_task(task)
-    for job in jobs:
-        atomic.write_bytes(job.target, (cache_dir / f"{job.key(css)}.pdf").read_bytes())
-    return len(todo), len(jobs) - len(todo)
+    return paths, len(todo)
 
 
 def _complete(path: Path) -> bool:

@@ -13,7 +13,7 @@ from terreau.core.models import PRACTICE_KINDS, Action, Axe, Methode, Outil, Par
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder
 from terreau.site import address as published
-from terreau.site import glossary, qr
+from terreau.site import glossary, posters, qr
 from terreau.site.render import (
     TELL_URL,
     Fact,
@@ -32,6 +32,15 @@ from terreau.site.render import (
 
 class CardViews(Views):
     """The fragments around a card's text, one card at a time."""
+
+    # The starting exhibition's posters, once made (SiteBuild.start): file, format, size.
+    posters: tuple[dict[str, str], ...] = ()
+
+    def poster_links(self, card: AnyCard) -> list[dict[str, str]]:
+        """The posters' downloads, on the panels card and on the cards that link it."""
+        if card.id != posters.CARD and posters.CARD not in getattr(card.meta, "liens", []):
+            return []
+        return [p | {"href": self.relative(card.url, p["url"])} for p in self.posters]
 
     def print_links(self, card: AnyCard) -> list[dict[str, str]]:
         """The addresses printed at the foot of a card, each with its QR code: the card's own only
@@ -234,6 +243,8 @@ class CardViews(Views):
             forge=self.forge_links(card.rel_path, card.url, self.tried(card)),
             pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
             booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
+            posters=self.poster_links(card),
+            own_posters=card.id == posters.CARD,
             kit=self.kit_href(card),
             kit_page=self.relative(card.url, "kit.html"),
             card=card,
