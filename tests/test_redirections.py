@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import build_site
+from conftest import ROOT, build_site
 from terreau.core.catalogue import build
 from terreau.core.redirects import read
 
@@ -76,3 +76,18 @@ def test_a_redirect_from_a_live_card_is_an_error(tmp_path: Path, old: str) -> No
         f"- ancienne: {old}\n  nouvelle: outil-essai\n  date: 2026-11-30\n", "utf-8"
     )
     assert [p.code for p in build(docs).problems] == ["REDIRECTION_ACTIVE"]
+
+
+def test_near_duplicates_are_found_without_comparing_every_pair() -> None:
+    """The check compares only cards sharing an uncommon word of their title, summary or
+    keywords (every pair would take minutes at 5,000 cards): on the shipped corpus it finds
+    every pair that comparing every pair finds, down to well below the warning's threshold."""
+    from terreau.core import content_checks
+
+    cards = list(build(ROOT / "docs").cards.values())
+    quick = content_checks.proximity(cards, floor=0.2)
+    every = content_checks.proximity(cards, floor=0.2, every_pair=True)
+    assert len(every) >= 10
+    assert [(round(s, 9), a.id, b.id) for s, a, b in quick] == [
+        (round(s, 9), a.id, b.id) for s, a, b in every
+    ]
