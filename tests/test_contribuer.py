@@ -364,9 +364,13 @@ def test_outside_a_repository_there_is_no_history(tmp_path: Path) -> None:
 
 def test_card_pages_credit_people_and_structures_and_say_how_to_cite(site: Path) -> None:
     html = (site / "methodes/enquete-collective.html").read_text("utf-8")
-    assert "Structures contributrices : La Traverse, Les Localos." in html
+    # Issue 17: who wrote it, and whose approach inspired it, never a contribution not made.
+    assert "Structures contributrices" not in html
+    assert "Rédaction : l'équipe du commun Terreau, d'après les sources citées." in html
+    assert "après les démarches de La Traverse et des Localos, telles que les présente" in html
+    assert "Pas encore relue" in html
     assert "Contributions (historique des modifications) :" in html
-    assert "« Enquête collective », fiche Terreau (La Traverse, Les Localos" in html
+    assert "« Enquête collective », fiche Terreau (" in html
     assert "licence CC BY-SA 4.0." in html
     assert ">Modifier cette page</a>" in html and "docs/methodes/enquete-collective.md" in html
     assert (

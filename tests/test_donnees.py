@@ -87,11 +87,12 @@ def test_card_pages_carry_schema_org_descriptions(site: Path) -> None:
     data = jsonld((site / method.url).read_text("utf-8"))
     assert data["@type"] == "HowTo" and data["name"] == "Enquête collective"
     assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
-    assert data["author"] == [
-        {"@type": "Organization", "name": "La Traverse"},
-        {"@type": "Organization", "name": "Les Localos"},
-    ]
-    assert data["dateModified"] == "2026-11-22"
+    # Issue 17: written by the commons' team, based on the partners' project document.
+    assert data["author"] == [{"@type": "Organization", "name": "L'équipe du commun Terreau"}]
+    assert [w["author"]["name"] for w in data["isBasedOn"]] == ["La Traverse", "Les Localos"]
+    assert "dateModified" not in data  # never reviewed
+    reviewed = jsonld((site / catalogue.cards["jardins-partages"].url).read_text("utf-8"))
+    assert reviewed["dateModified"] == "2026-11-30"
     assert len(data["step"]) == len(method.meta.etapes)
     record = catalogue.cards["leaz-porte-a-porte"]
     assert jsonld((site / record.url).read_text("utf-8"))["@type"] == "CreativeWork"
