@@ -103,7 +103,7 @@ class Inspiration(Strict):
     structure: Texte = Field(description="Nom de la structure dont la démarche a inspiré la fiche.")
     document: Texte = Field(
         description="Document public où cette démarche est présentée (par exemple « la fiche "
-        "projet … déposée à l'appel à communs Résilience des territoires, 2021 »)."
+        "projet … déposée en 2021 à l'appel à communs Sobriété et résilience de l'ADEME »)."
     )
 
 
