@@ -364,9 +364,13 @@ def test_outside_a_repository_there_is_no_history(tmp_path: Path) -> None:
 
 def test_card_pages_credit_people_and_structures_and_say_how_to_cite(site: Path) -> None:
     html = (site / "methodes/enquete-collective.html").read_text("utf-8")
-    assert "Structures contributrices : La Traverse, Les Localos." in html
+    # Issue 17: who wrote it, and whose approach inspired it, never a contribution not made.
+    assert "Structures contributrices" not in html
+    assert "Rédaction : l'équipe du commun Terreau, d'après les sources citées." in html
+    assert "après les démarches de La Traverse et des Localos, telles que les présente" in html
+    assert "Pas encore relue" in html
     assert "Contributions (historique des modifications) :" in html
-    assert "« Enquête collective », fiche Terreau (La Traverse, Les Localos" in html
+    assert "« Enquête collective », fiche Terreau (" in html
     assert "licence CC BY-SA 4.0." in html
     assert ">Modifier cette page</a>" in html and "docs/methodes/enquete-collective.md" in html
     assert (
@@ -376,20 +380,27 @@ def test_card_pages_credit_people_and_structures_and_say_how_to_cite(site: Path)
 
 def test_the_contributors_page_lists_structures_and_people(site: Path) -> None:
     html = (site / "contributeurs.html").read_text("utf-8")
-    assert re.search(r"<strong>La Traverse</strong> : \d+ fiches", html)
+    # No structure wrote a card: La Traverse is credited for the cards its approach inspired.
+    assert "Aucune structure n'a encore rédigé ni relu de fiche" in html
+    assert re.search(r"<strong>La Traverse</strong> : \d+ fiches inspirées", html)
     assert 'id="terreau-personnes"' in html
 
 
 def test_cards_not_reviewed_for_long_are_marked_and_listed(docs: Path, tmp_path: Path) -> None:
     card = docs / "outils/world-cafe.md"
-    card.write_text(card.read_text("utf-8").replace("relu_le: 2026-11-22", "relu_le: 2020-01-10"), "utf-8")
+    reviewed = "maturite: experimente\nrelu_le: 2020-01-10"
+    text = card.read_text("utf-8").replace("maturite: experimente", reviewed)
+    card.write_text(text, "utf-8")
     build_site(docs, tmp_path / "site")
     page = (tmp_path / "site/outils/world-cafe.html").read_text("utf-8")
     assert '<span class="terreau-a-relire">à relire</span>' in page
     listing = (tmp_path / "site/contribuer/a-relire.html").read_text("utf-8")
     assert "World café</a> (Fiche outil) — relue le 10 janvier 2020" in listing
-    fresh = (tmp_path / "site/methodes/enquete-collective.html").read_text("utf-8")
+    fresh = (tmp_path / "site/actions/jardins-partages.html").read_text("utf-8")
     assert "terreau-a-relire" not in fresh
+    # A card nobody reviewed says so, on its page and in the list.
+    assert "Pas encore relue" in (tmp_path / "site/methodes/enquete-collective.html").read_text("utf-8")
+    assert re.search(r"Enquête collective</a> \([^)]*\) — jamais relue", listing)
 
 
 def test_the_contribute_page_opens_three_doors_without_jargon(site: Path) -> None:

@@ -23,7 +23,8 @@ def test_exports_validate_against_their_data_package(site: Path) -> None:
     assert report.valid, [(t.name, [e.message for e in t.errors][:3]) for t in report.tasks]
     package = json.loads((site / "donnees/datapackage.json").read_text("utf-8"))
     assert package["licenses"][0]["name"] == "CC-BY-SA-4.0"
-    assert {"title": "La Traverse", "role": "author"} in package["contributors"]
+    # No structure wrote a card (issue 17): the commons' team is the author.
+    assert package["contributors"] == [{"title": "L'équipe du commun Terreau", "role": "author"}]
 
 
 def test_json_records_follow_the_card_schemas(site: Path) -> None:
@@ -54,7 +55,7 @@ def test_spreadsheet_formulas_are_neutralised(docs: Path) -> None:
     card = docs / "methodes/enquete-collective.md"
     text = card.read_text("utf-8").replace("titre: Enquête collective", 'titre: "=HYPERLINK(\\"x\\")"')
     card.write_text(
-        text.replace("structures: [La Traverse, Les Localos]", 'structures: ["+33 cmd", "@SUM(1)", "-2+3"]'),
+        text.replace("\nd_apres:\n", '\nstructures: ["+33 cmd", "@SUM(1)", "-2+3"]\nd_apres:\n'),
         "utf-8",
     )
     rows = list(csv.reader(io.StringIO(dict(export.files(build(docs)))["fiches.csv"])))
@@ -86,11 +87,12 @@ def test_card_pages_carry_schema_org_descriptions(site: Path) -> None:
     data = jsonld((site / method.url).read_text("utf-8"))
     assert data["@type"] == "HowTo" and data["name"] == "Enquête collective"
     assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
-    assert data["author"] == [
-        {"@type": "Organization", "name": "La Traverse"},
-        {"@type": "Organization", "name": "Les Localos"},
-    ]
-    assert data["dateModified"] == "2026-11-22"
+    # Issue 17: written by the commons' team, based on the partners' project document.
+    assert data["author"] == [{"@type": "Organization", "name": "L'équipe du commun Terreau"}]
+    assert [w["author"]["name"] for w in data["isBasedOn"]] == ["La Traverse", "Les Localos"]
+    assert "dateModified" not in data  # never reviewed
+    reviewed = jsonld((site / catalogue.cards["jardins-partages"].url).read_text("utf-8"))
+    assert reviewed["dateModified"] == "2026-11-30"
     assert len(data["step"]) == len(method.meta.etapes)
     record = catalogue.cards["leaz-porte-a-porte"]
     assert jsonld((site / record.url).read_text("utf-8"))["@type"] == "CreativeWork"

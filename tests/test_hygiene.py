@@ -58,6 +58,7 @@ COMMON = {
     "titre": "Titre d'essai",
     "resume": "Un résumé d'essai.",
     "structures": ["Association d'essai"],
+    "d_apres": [{"structure": "Association d'essai", "document": "Sa fiche projet, 2021."}],
     "auteurs": ["Camille Essai"],
     "licence": "CC-BY-SA-4.0",
     "sources": [{"titre": "Source d'essai", "url": "https://exemple.org/a", "editeur": "Éditeur"}],

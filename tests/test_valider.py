@@ -82,7 +82,7 @@ def test_dangling_reference_from_feedback(docs: Path, capsys: pytest.CaptureFixt
 
 def test_every_broken_file_is_reported_at_once(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mutate(docs, M, "axes: []", "axe: []")
-    mutate(docs, E, "relu_le: 2026-11-22", "relu_le: 2026-13-01")
+    mutate(docs, E, "maturite: experimente", "maturite: experimente\nrelu_le: 2026-13-01")
     (docs / "outils/vide.md").write_text("", "utf-8")
     code, out = run(capsys)
     assert code == 1

@@ -1,5 +1,6 @@
 """Checks on what a card says, beyond its schema: no personal contact data, no external image,
-no summary announcing another cost than the card's cost band, no two cards that read alike."""
+no summary announcing another cost than the card's cost band, no action without an example
+or a source, no legal reference without an official source, no two cards that read alike."""
 
 from __future__ import annotations
 
@@ -103,9 +104,64 @@ def cost_of_summary(parsed: yamlsafe.Parsed, src: str) -> list[Problem]:
     return []
 
 
+def action_without_example(parsed: yamlsafe.Parsed, src: str) -> list[Problem]:
+    """An action with no field example and no source at all: nothing shows where it was done
+    (the cost is the required field cout, checked by the model)."""
+    card = parsed.value
+    if card.get("type") != "action" or card.get("exemples") or card.get("sources"):
+        return []
+    return [problem(src, parsed.line_of(("type",), 1), "ACTION_SANS_EXEMPLE", "exemples")]
+
+
+# A legal reference: an article of a code (« article L2251-3 », « articles R1321-22-1 »), a
+# numbered law, decree or ordinance (« loi n° 2020-699 », « décret 2022-1720 »), a European
+# directive (« directive (UE) 2020/2184 »), a code followed by an article.
+_LEGAL = re.compile(
+    r"\barticles?\s+[LRD]\.?\s?\d+(?:-\d+)*"
+    r"|\b(?:loi|d[ée]cret|ordonnance)\s+(?:n[°o]\s*)?\d{2,4}-\d+"
+    r"|\bdirective\s+(?:\((?:UE|CE|CEE)\)\s*)?(?:n[°o]\s*)?\d{2,4}/\d+"
+    r"|\bcode\s+(?:g[ée]n[ée]ral\s+)?(?:de\s+la\s+|de\s+l['’]\s*|des?\s+|du\s+)?[\w-]+"
+    r"(?:\s+[\w-]+){0,4}?,?\s+(?:articles?\s+)?[LRD]\.?\s?\d+(?:-\d+)*",
+    re.IGNORECASE,
+)
+# Where the law itself can be read: the official sites, and the copy of Légifrance the
+# corpus already cites (doctrine.fr's pages of codes, by Légifrance identifier).
+_OFFICIAL = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:legifrance\.gouv\.fr|eur-lex\.europa\.eu|service-public\.fr|gouv\.fr)(?:[/:?#]|$)"
+    r"|^https?://(?:www\.)?doctrine\.fr/l/texts/codes/LEGITEXT\d+/",
+    re.IGNORECASE,
+)
+
+
+def legal_reference_without_source(
+    parsed: yamlsafe.Parsed, body: str, body_line: int, src: str
+) -> list[Problem]:
+    """A card that cites a legal text while none of its sources is where the text is
+    published officially: one warning, at the first reference (sources' own titles aside)."""
+    sources = parsed.value.get("sources")
+    urls = [s.get("url") for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+    if any(isinstance(u, str) and _OFFICIAL.match(u) for u in urls):
+        return []
+    for path, text in _strings(parsed.value):
+        if path[:1] == ("sources",) or "source" in path:
+            continue
+        found = _LEGAL.search(text)
+        if found:
+            return [_legal(src, parsed.line_of(path, 1), found, field_name(path))]
+    found = _LEGAL.search(body)
+    if found:
+        return [_legal(src, body_line + body.count("\n", 0, found.start()), found)]
+    return []
+
+
+def _legal(src: str, line: int, found: re.Match[str], field: str = "") -> Problem:
+    return problem(src, line, "LOI_SANS_SOURCE", field, reference=" ".join(found.group(0).split()))
+
+
 def scan(parsed: yamlsafe.Parsed, body: str, body_line: int, src: str) -> list[Problem]:
     """Problems in the front matter values and the Markdown body, each at its own line."""
-    problems = cost_of_summary(parsed, src)
+    problems = cost_of_summary(parsed, src) + action_without_example(parsed, src)
+    problems += legal_reference_without_source(parsed, body, body_line, src)
     for path, text in _strings(parsed.value):
         for finder, code in _CONTACTS:
             found = next(finder(text), None)

@@ -64,6 +64,7 @@ MULTI_LINE = frozenset(
         "compostabilite",
         "description",
         "difficultes",
+        "document",
         "pourquoi",
         # Three lines for elected officials: a contributor may break them as lines.
         "raison",
@@ -108,6 +109,7 @@ ONE_LINE = frozenset(
         "quand",
         "relu_le",
         "rempli_par",
+        "structure",
         "structure_porteuse",
         "structures",
         "titre",

@@ -96,6 +96,17 @@ class Source(Strict):
     annee: StrictInt | None = Field(None, ge=1900, le=2100, description="Année de publication de la source.")
 
 
+class Inspiration(Strict):
+    """Where a card comes from when a structure's approach inspired it: credit what is true
+    (the structure described it), never a contribution it did not make."""
+
+    structure: Texte = Field(description="Nom de la structure dont la démarche a inspiré la fiche.")
+    document: Texte = Field(
+        description="Document public où cette démarche est présentée (par exemple « la fiche "
+        "projet … déposée en 2021 à l'appel à communs Sobriété et résilience de l'ADEME »)."
+    )
+
+
 class Intervalle(Strict):
     """A range written ``{min: …, max: …}``, where max may be omitted but never below min."""
 
@@ -143,11 +154,19 @@ class Fiche(Silences):
     )
     structures: list[Texte] = Field(
         default_factory=list,
-        description="Structures (associations, collectivités…) qui ont contribué à la fiche.",
+        description="Structures (associations, collectivités…) qui ont elles-mêmes rédigé ou "
+        "relu la fiche. Une structure dont la démarche a seulement inspiré la fiche va dans "
+        "d_apres.",
+    )
+    d_apres: list[Inspiration] = Field(
+        default_factory=list,
+        description="Structures dont la démarche, présentée dans un document public, a inspiré "
+        "la fiche, sans qu'elles l'aient rédigée ni relue.",
     )
     auteurs: list[Texte] = Field(
         default_factory=list,
-        description="Personnes qui ont rédigé la fiche (nom public, sans coordonnées).",
+        description="Personnes qui ont rédigé la fiche (nom public, sans coordonnées). Vide : "
+        "la fiche a été rédigée par l'équipe du commun, d'après les sources citées.",
     )
     licence: Literal["CC-BY-SA-4.0"] = Field(
         "CC-BY-SA-4.0", description="Licence du texte : CC-BY-SA-4.0 pour tout Terreau."
@@ -160,7 +179,9 @@ class Fiche(Silences):
         default_factory=list, description="Mots-clés supplémentaires pour la recherche."
     )
     relu_le: dt.date | None = Field(
-        None, description="Date de la dernière relecture de la fiche (AAAA-MM-JJ)."
+        None,
+        description="Date de la dernière relecture des faits de la fiche contre ses sources "
+        "(AAAA-MM-JJ). Laissez vide tant que personne ne l'a relue.",
     )
 
 

@@ -290,6 +290,27 @@ CATALOGUE: dict[str, Code] = {
             "des fiches de l'ancienne fiche ({dossiers}).",
             "Redirection mal écrite",
         ),
+        # Issue 17: what a card claims must be checkable (an action shows where it was done,
+        # a legal reference points to the text itself).
+        Code(
+            "ACTION_SANS_EXEMPLE",
+            "la fiche action ne donne ni exemple de terrain (exemples) ni source (sources)",
+            "Ajoutez dans « exemples » une commune qui l'a fait, avec la source qui le rapporte, ou "
+            "au moins dans « sources » un document public qui décrit l'action menée quelque part : "
+            "sans cela, la fiche affiche « Pas encore d'exemple documenté » et rien ne permet de la "
+            "vérifier.",
+            "Action sans exemple ni source",
+            severity="avertissement",
+        ),
+        Code(
+            "LOI_SANS_SOURCE",
+            "la fiche cite un texte de loi (« {reference} ») sans source officielle",
+            "Ajoutez dans « sources » le texte cité, sur Légifrance (legifrance.gouv.fr), EUR-Lex "
+            "(eur-lex.europa.eu), Service-Public.fr ou un site en .gouv.fr : le lecteur doit pouvoir "
+            "lire la règle elle-même et sa version en vigueur.",
+            "Texte de loi sans source officielle",
+            severity="avertissement",
+        ),
         Code(
             "IGNORER",
             "{detail}",

@@ -89,7 +89,8 @@ CARD_COLUMNS = [
     ("cout", "string", "Ordre de grandeur du coût : nul, faible, moyen, eleve."),
     ("difficulte", "string", "Difficulté : facile, moyenne, exigeante."),
     ("maturite", "string", "Maturité : idee, experimente, eprouve."),
-    ("structures", "string", "Structures contributrices, séparées par « ; »."),
+    ("structures", "string", "Structures qui ont rédigé ou relu la fiche, séparées par « ; »."),
+    ("d_apres", "string", "Structures dont la démarche a inspiré la fiche, séparées par « ; »."),
     ("licence", "string", "Licence du texte."),
     ("url", "string", "Adresse de la page, relative à la racine du site."),
 ]
@@ -143,6 +144,7 @@ def _card_row(card: AnyCard) -> list[Any]:
         getattr(m, "difficulte", None),
         getattr(m, "maturite", None),
         _joined(getattr(m, "structures", [])),
+        _joined([e.structure for e in getattr(m, "d_apres", [])]),
         getattr(m, "licence", "CC-BY-SA-4.0"),
         card.url,
     ]
@@ -284,7 +286,9 @@ def datapackage(catalogue: Catalogue) -> dict[str, Any]:
         "description": "Les fiches du commun Terreau (méthodes, outils, actions, retours "
         "d'expérience, parcours, axes), en JSON et en CSV.",
         "licenses": [LICENCE],
-        "contributors": [{"title": s, "role": "author"} for s in structures],
+        # The commons' team wrote the cards; a structure is an author only if it wrote one.
+        "contributors": [{"title": "L'équipe du commun Terreau", "role": "author"}]
+        + [{"title": s, "role": "author"} for s in structures],
         "keywords": ["résilience", "transition", "communes rurales", "commun"],
         "resources": resources,
     }

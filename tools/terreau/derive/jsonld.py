@@ -12,6 +12,14 @@ from terreau.core.models import Fiche, Methode
 LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 
 
+# Who wrote a card that names no author (the footer says the same).
+TEAM = "L'équipe du commun Terreau"
+
+
+def _organisation(name: str) -> dict[str, str]:
+    return {"@type": "Organization", "name": name}
+
+
 def describe(card: AnyCard, site_url: str) -> dict[str, Any]:
     m = card.meta
     data: dict[str, Any] = {
@@ -27,10 +35,17 @@ def describe(card: AnyCard, site_url: str) -> dict[str, Any]:
         data["url"] = site_url.rstrip("/") + "/" + card.url
     structures = [{"@type": "Organization", "name": s} for s in getattr(m, "structures", [])]
     people = [{"@type": "Person", "name": a} for a in getattr(m, "auteurs", [])]
-    if people or structures:
-        data["author"] = people or structures
+    if isinstance(m, Fiche):
+        # Issue 17: with no named author, the commons' team wrote the card.
+        data["author"] = people or structures or [_organisation(TEAM)]
     if people and structures:
         data["contributor"] = structures
+    inspired = [
+        {"@type": "CreativeWork", "name": e.document, "author": _organisation(e.structure)}
+        for e in getattr(m, "d_apres", [])
+    ]
+    if inspired:
+        data["isBasedOn"] = inspired
     if isinstance(m, Fiche) and m.relu_le is not None:
         data["dateModified"] = m.relu_le.isoformat()
     if isinstance(m, Methode):

@@ -162,6 +162,7 @@ class CardViews(Views):
         address = (self.site_url + card.url) if self.site_url else card.url
         cite = f"« {card.meta.titre} », fiche Terreau ({by}), {address}, licence CC BY-SA 4.0."
         return {
+            "inspired": inspired_by(getattr(card.meta, "d_apres", [])),
             "people": story.contributors,
             "last_change": french_date(story.last_change) if story.last_change else None,
             "cite": cite,
@@ -343,3 +344,29 @@ class CardViews(Views):
 def _lower_first(label: str) -> str:
     """A label inside a sentence: « Élus » → « élus » (an acronym such as « CCAS » stays)."""
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+# Provenance (issue 17): a structure whose approach inspired a card is credited for what it
+# described, in French with the right preposition (« de La Traverse », « des Localos »).
+def _of(name: str) -> str:
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    return ("d'" if name[:1].lower() in "aeiouyéèêàâîôû" else "de ") + name
+
+
+def inspired_by(entries: list[Any]) -> list[str]:
+    """« D'après la démarche de X, telle que la présente … », one sentence per document
+    (structures grouped in the order the card gives them)."""
+    by_document: dict[str, list[str]] = {}
+    for entry in entries:
+        by_document.setdefault(entry.document, []).append(entry.structure)
+    sentences = []
+    for document, names in by_document.items():
+        many = len(names) > 1
+        who = ", ".join(_of(n) for n in names[:-1]) + (" et " if many else "") + _of(names[-1])
+        what = "les démarches" if many else "la démarche"
+        shown = "telles que les présente" if many else "telle que la présente"
+        sentences.append(f"D'après {what} {who}, {shown} {document}.")
+    return sentences

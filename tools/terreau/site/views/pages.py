@@ -177,20 +177,29 @@ class PageViews(Views):
 
     def contributors_page(self, page_url: str) -> str:
         by_structure: dict[str, list[AnyCard]] = {}
+        by_inspiration: dict[str, list[AnyCard]] = {}
         by_person: dict[str, int] = {}
         for card in finder.ordered(self.catalogue):
             for s in getattr(card.meta, "structures", []):
                 by_structure.setdefault(s, []).append(card)
+            for entry in getattr(card.meta, "d_apres", []):
+                by_inspiration.setdefault(entry.structure, []).append(card)
             for person in self.history.of(self.docs_prefix + card.rel_path).contributors:
                 by_person[person] = by_person.get(person, 0) + 1
-        structures = [
-            {"name": name, "count": len(cards), "cards": [self.link(page_url, c.id) for c in cards[:10]]}
-            for name, cards in sorted(by_structure.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        ]
+
+        def grouped(found: dict[str, list[AnyCard]]) -> list[dict[str, Any]]:
+            return [
+                {"name": name, "count": len(cards), "cards": [self.link(page_url, c.id) for c in cards[:10]]}
+                for name, cards in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            ]
+
+        structures, inspirations = grouped(by_structure), grouped(by_inspiration)
         people = [
             {"name": n, "count": k} for n, k in sorted(by_person.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
-        return self.env.get_template("contributeurs.html").render(structures=structures, people=people)
+        return self.env.get_template("contributeurs.html").render(
+            structures=structures, inspirations=inspirations, people=people
+        )
 
     def listing(self, kind: str, page_url: str) -> str:
         """Every card of one kind, grouped (listings.groups), each with its key facts; the
