@@ -26,6 +26,8 @@ CONTRIBUTORS = "contributeurs.md"
 HOSTING = "contribuer/heberger.md"
 CONTRIBUTE = "contribuer.md"
 GLOSSARY = "glossaire.md"
+# Episodes and series about rural transition, from data/podcasts.yml (site/views/pages.py).
+PODCASTS = "podcasts.md"
 # Pages for the maintainers: out of the public menu, linked from contribuer.md.
 MAINTAINERS = (
     "contribuer/reference.md",

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from terreau.contribute import raconter, reference
-from terreau.core import communes, pages
+from terreau.core import communes, pages, podcasts
 from terreau.core.loader import AnyCard
 from terreau.core.models import PRACTICE_KINDS, Axe, Fiche, Retour
 from terreau.core.situations import get as get_situation
@@ -313,6 +313,13 @@ class PageViews(Views):
         """The glossary's definitions, from core/data/glossaire.yml (one entry per word)."""
         return self.env.get_template("glossaire.html").render(terms=glossary.terms())
 
+    def podcasts(self, page_url: str) -> str:
+        """« Écouter d'autres communes »: real episodes and series (core/data/podcasts.yml), by theme."""
+        listening = podcasts.listening()
+        return self.env.get_template("podcasts.html").render(
+            groups=listening.by_theme(), total=len(listening.ecoutes)
+        )
+
     def reference(self, page_url: str) -> str:
         return self.env.get_template("reference.html").render(reference.context(self.catalogue))
 
@@ -347,6 +354,7 @@ VIEWS: dict[str, View] = {
     pages.HOSTING: PageViews.hosting,
     pages.CONTRIBUTE: PageViews.contribute,
     pages.GLOSSARY: PageViews.glossary,
+    pages.PODCASTS: PageViews.podcasts,
     pages.CONTRIBUTORS: PageViews.contributors_page,
     pages.REFERENCE[0]: PageViews.reference,
     **{uri: _kind(kind) for kind, (uri, _title) in pages.LISTINGS.items()},
