@@ -121,6 +121,8 @@ class SiteBuild:
         }
         self.cards = CardViews(**shared)  # type: ignore[arg-type]
         self.pages = PageViews(**shared)  # type: ignore[arg-type]
+        self._plaquette_bytes: int | None = None
+        self.pages.plaquette_size = self.plaquette_size
         self.printables: dict[str, str] = {}
         self.archive: archive.Archive | None = None
         self.derived: derived.Writer | None = None
@@ -294,6 +296,28 @@ class SiteBuild:
             self.archive.abandon()
             self.archive = None
 
+    # -- the plaquette (issue 17) ------------------------------------------------------------
+
+    def _plaquette_job(self, address: str) -> pdf.Job:
+        from terreau.site import plaquette
+
+        return plaquette.job(self.pages, self.settings.site_dir, address)
+
+    def plaquette_size(self) -> int | None:
+        """The plaquette's size in bytes, for the pages that link to it (None without PDFs).
+        Made when a page first asks (or taken from the cache), since the other PDFs come after
+        the pages; finish() then finds it in the cache."""
+        if not self.settings.pdf:
+            return None
+        if self._plaquette_bytes is None:
+            from terreau.site import pdf
+
+            address = self.settings.site_url or pdf.PLACEHOLDER
+            job = self._plaquette_job(address)
+            pdf.build([job], self.settings.site_dir, self.settings.cache_dir / "pdf", address, workers=1)
+            self._plaquette_bytes = job.target.stat().st_size
+        return self._plaquette_bytes
+
     def _pdf_jobs(self, address: str) -> list[pdf.Job]:
         from terreau.site import pdf
 
@@ -317,4 +341,6 @@ class SiteBuild:
             )
             target = site / "parcours" / f"{route.id}-livret.pdf"
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
+        # The plaquette (issue 17): a short A5 guide composed from the cards, at /plaquette.pdf.
+        jobs.append(self._plaquette_job(address))
         return jobs

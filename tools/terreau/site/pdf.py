@@ -58,9 +58,10 @@ class Job:
     target: Path
     html: str
     base: str  # the published address of the page's folder, for relative addresses
+    css: str | None = None  # its own stylesheet (the plaquette), instead of impression.css
 
     def key(self, css: str) -> str:
-        text = "\0".join((weasyprint_version, css, self.base, self.html))
+        text = "\0".join((weasyprint_version, self.css or css, self.base, self.html))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -73,7 +74,7 @@ def stylesheet() -> str:
 def _render(job: Job, site_dir: Path, site_url: str, css: str, out: Path) -> None:
     fetcher = SiteFetcher(site_dir, site_url)
     document = HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=css)]
+        stylesheets=[CSS(string=job.css or css)]
     )
     # Same sources, same bytes: the dates in the PDF come from SOURCE_DATE_EPOCH.
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
