@@ -263,13 +263,16 @@ class SiteBuild:
         self.derived.close()
         expected = set(written) | {archive.NAME, archive.PARTIAL}
         if self.settings.pdf:
-            from terreau.site import pdf  # WeasyPrint takes half a second to import: only if needed
+            from terreau.site import pdf, plaquette  # WeasyPrint takes half a second to import
 
             address = self.settings.site_url or pdf.PLACEHOLDER
             jobs = self._pdf_jobs(address)
             rendered, reused = pdf.build(jobs, site, self.settings.cache_dir / "pdf", address)
             self.say(f"PDF : {rendered} produit(s), {reused} repris du cache.")
             expected |= {job.target.relative_to(site).as_posix() for job in jobs}
+            # The plaquette (issue 17): made when a page first showed its size, else now.
+            self.plaquette_size()
+            expected.add(plaquette.TARGET)
         owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
         stray = [
             line
@@ -305,8 +308,8 @@ class SiteBuild:
 
     def plaquette_size(self) -> int | None:
         """The plaquette's size in bytes, for the pages that link to it (None without PDFs).
-        Made when a page first asks (or taken from the cache), since the other PDFs come after
-        the pages; finish() then finds it in the cache."""
+        Made (or taken from the cache) when a page first asks, before the other PDFs, which
+        come after the pages; written once, so the archive reads it once."""
         if not self.settings.pdf:
             return None
         if self._plaquette_bytes is None:
@@ -341,6 +344,4 @@ class SiteBuild:
             )
             target = site / "parcours" / f"{route.id}-livret.pdf"
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
-        # The plaquette (issue 17): a short A5 guide composed from the cards, at /plaquette.pdf.
-        jobs.append(self._plaquette_job(address))
         return jobs

@@ -99,11 +99,12 @@ def context(views: Views) -> dict[str, Any]:
         }
         for axis in catalogue.of_model(Axe)
     ]
+    # A site whose docs/ lacks a card the data file names shows the rest (a test checks that
+    # Terreau's own docs/ has them all).
     route = catalogue.get(data.raw["parcours"], Parcours)
-    assert route is not None, "plaquette.yml: parcours"
     steps = [
         {"titre": catalogue.cards[s.fiche].meta.titre, "quand": s.quand, "pourquoi": s.pourquoi or ""}
-        for s in route.meta.etapes[: data.limit("etapes")]
+        for s in (route.meta.etapes[: data.limit("etapes")] if route else [])
     ]
     stories = []
     for record in field_stories(catalogue, data.raw.get("retours") or [], data.limit("retours")):
@@ -132,9 +133,11 @@ def context(views: Views) -> dict[str, Any]:
             {"question": s.question, "description": s.description}
             for s in situations()[: data.limit("situations")]
         ],
-        "parcours": {**card(route), "etapes": steps},
+        "parcours": {**card(route), "etapes": steps} if route else None,
         "axes": axes,
-        "outils": [card(catalogue.cards[cid]) for cid in data.raw["outils"][: data.limit("outils")]],
+        "outils": [
+            card(c) for cid in data.raw["outils"][: data.limit("outils")] if (c := catalogue.cards.get(cid))
+        ],
         "retours": stories,
         "site": link("", "Code QR vers le site Terreau"),
         "raconter": link(FORM, "Code QR vers le formulaire « Raconter votre expérience »"),
