@@ -302,9 +302,15 @@ class SiteBuild:
     # -- the plaquette (issue 17) ------------------------------------------------------------
 
     def _plaquette_job(self, address: str) -> pdf.Job:
-        from terreau.site import plaquette
+        """The plaquette, with the « Notes » pages that make it a booklet (pages by fours)."""
+        from terreau.site import pdf, plaquette
 
-        return plaquette.job(self.pages, self.settings.site_dir, address)
+        site, cache = self.settings.site_dir, self.settings.cache_dir / "pdf"
+        job = plaquette.job(self.pages, site, address)
+        count = pdf.page_count(job, site, cache, address)
+        if count % 4:
+            job = plaquette.job(self.pages, site, address, notes=4 - count % 4)
+        return job
 
     def plaquette_size(self) -> int | None:
         """The plaquette's size in bytes, for the pages that link to it (None without PDFs).

@@ -110,6 +110,24 @@ def build(
     return len(todo), len(jobs) - len(todo)
 
 
+def page_count(job: Job, site_dir: Path, cache_dir: Path, site_url: str = PLACEHOLDER) -> int:
+    """How many pages ``job`` lays out (a booklet pads to a multiple of four), remembered in the
+    cache under the job's key: laid out once per content, like the PDFs themselves."""
+    css = job.css or stylesheet()
+    memo = cache_dir / f"{job.key(css)}.pages"
+    try:
+        return int(memo.read_text("utf-8"))
+    except (OSError, ValueError):
+        pass
+    fetcher = SiteFetcher(site_dir, site_url)
+    document = HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=css)]
+    )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(memo, str(len(document.pages)))
+    return len(document.pages)
+
+
 def _complete(path: Path) -> bool:
     """A cached PDF that exists and ends as a PDF does (a cache written before writes were
     atomic may hold a file cut short by an interrupted build)."""

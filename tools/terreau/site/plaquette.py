@@ -144,9 +144,10 @@ def context(views: Views) -> dict[str, Any]:
     }
 
 
-def document(views: Views) -> str:
-    """The brochure as a standalone HTML document for WeasyPrint."""
-    return views.env.get_template("plaquette.html").render(context(views))
+def document(views: Views, notes: int = 0) -> str:
+    """The brochure as a standalone HTML document for WeasyPrint, with ``notes`` pages to write
+    on before the back page (a booklet printed on A4 sheets has its pages by fours)."""
+    return views.env.get_template("plaquette.html").render(context(views), notes=notes)
 
 
 def stylesheet() -> str:
@@ -155,6 +156,6 @@ def stylesheet() -> str:
     return css + identity.stylesheet(environment())
 
 
-def job(views: Views, site_dir: Path, site_address: str) -> pdf.Job:
+def job(views: Views, site_dir: Path, site_address: str, notes: int = 0) -> pdf.Job:
     """The brochure's PDF, laid out at the site's root, with its own stylesheet."""
-    return pdf.Job(site_dir / TARGET, document(views), site_address, css=stylesheet())
+    return pdf.Job(site_dir / TARGET, document(views, notes), site_address, css=stylesheet())
