@@ -37,6 +37,8 @@ MAINTAINERS = (
     "performances.md",
 )
 TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
+# The page that presents the printed guide, plaquette.pdf (site/plaquette.py).
+PLAQUETTE = "plaquette.md"
 KIT = ("kit.md", "Imprimer un kit de fiches")
 # The form that turns a story or an idea into a card file (contribute/raconter.py).
 TELL = ("raconter.md", "Raconter votre expérience")

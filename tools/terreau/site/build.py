@@ -121,6 +121,8 @@ class SiteBuild:
         }
         self.cards = CardViews(**shared)  # type: ignore[arg-type]
         self.pages = PageViews(**shared)  # type: ignore[arg-type]
+        self._plaquette_bytes: int | None = None
+        self.pages.plaquette_size = self.plaquette_size
         self.printables: dict[str, str] = {}
         self.archive: archive.Archive | None = None
         self.derived: derived.Writer | None = None
@@ -279,7 +281,7 @@ class SiteBuild:
             self.archive.add(rel)
             expected.add(rel)
         if self.settings.pdf:
-            from terreau.site import pdf  # WeasyPrint takes half a second to import: only if needed
+            from terreau.site import pdf, plaquette  # WeasyPrint takes half a second to import
 
             address = self.settings.site_url or pdf.PLACEHOLDER
             jobs = self._pdf_jobs(address)
@@ -288,6 +290,9 @@ class SiteBuild:
             rendered, reused = rendered + self.posters_made, reused - self.posters_made
             self.say(f"PDF : {rendered} produit(s), {reused} repris du cache.")
             expected |= {job.target.relative_to(site).as_posix() for job in jobs}
+            # The plaquette (issue 17): made when a page first showed its size, else now.
+            self.plaquette_size()
+            expected.add(plaquette.TARGET)
         owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
         stray = [
             line
@@ -329,6 +334,34 @@ class SiteBuild:
             self.poster_jobs, site, self.settings.cache_dir / "pdf", address
         )
         self.cards.posters = tuple(posters.downloads(site, self.poster_jobs, cached))
+
+    # -- the plaquette (issue 17) ------------------------------------------------------------
+
+    def _plaquette_job(self, address: str) -> pdf.Job:
+        """The plaquette, with the « Notes » pages that make it a booklet (pages by fours)."""
+        from terreau.site import pdf, plaquette
+
+        site, cache = self.settings.site_dir, self.settings.cache_dir / "pdf"
+        job = plaquette.job(self.pages, site, address)
+        count = pdf.page_count(job, site, cache, address)
+        if count % 4:
+            job = plaquette.job(self.pages, site, address, notes=4 - count % 4)
+        return job
+
+    def plaquette_size(self) -> int | None:
+        """The plaquette's size in bytes, for the pages that link to it (None without PDFs).
+        Made (or taken from the cache) when a page first asks, before the other PDFs, which
+        come after the pages; written once, so the archive reads it once."""
+        if not self.settings.pdf:
+            return None
+        if self._plaquette_bytes is None:
+            from terreau.site import pdf
+
+            address = self.settings.site_url or pdf.PLACEHOLDER
+            job = self._plaquette_job(address)
+            pdf.build([job], self.settings.site_dir, self.settings.cache_dir / "pdf", address, workers=1)
+            self._plaquette_bytes = job.target.stat().st_size
+        return self._plaquette_bytes
 
     def _pdf_jobs(self, address: str) -> list[pdf.Job]:
         from terreau.site import pdf

@@ -58,10 +58,10 @@ class Job:
     target: Path
     html: str
     base: str  # the published address of the page's folder, for relative addresses
-    css: str | None = None  # a stylesheet of its own (posters), instead of impression.css
+    css: str | None = None  # a stylesheet of its own (posters, plaquette), instead of impression.css
 
     def key(self, css: str) -> str:
-        text = "\0".join((weasyprint_version, css, self.base, self.html))
+        text = "\0".join((weasyprint_version, self.css or css, self.base, self.html))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -74,7 +74,7 @@ def stylesheet() -> str:
 def _render(job: Job, site_dir: Path, site_url: str, css: str, out: Path) -> None:
     fetcher = SiteFetcher(site_dir, site_url)
     document = HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=css)]
+        stylesheets=[CSS(string=job.css or css)]
     )
     # Same sources, same bytes: the dates in the PDF come from SOURCE_DATE_EPOCH.
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
@@ -119,6 +119,24 @@ def render(
         for task in todo:
             _render_task(task)
     return paths, len(todo)
+
+
+def page_count(job: Job, site_dir: Path, cache_dir: Path, site_url: str = PLACEHOLDER) -> int:
+    """How many pages ``job`` lays out (a booklet pads to a multiple of four), remembered in the
+    cache under the job's key: laid out once per content, like the PDFs themselves."""
+    css = job.css or stylesheet()
+    memo = cache_dir / f"{job.key(css)}.pages"
+    try:
+        return int(memo.read_text("utf-8"))
+    except (OSError, ValueError):
+        pass
+    fetcher = SiteFetcher(site_dir, site_url)
+    document = HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=css)]
+    )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(memo, str(len(document.pages)))
+    return len(document.pages)
 
 
 def _complete(path: Path) -> bool:

@@ -25,6 +25,25 @@ from terreau.site.views import listings
 class PageViews(Views):
     """The HTML a page of the site gets after its own text, by the page's path under docs/."""
 
+    # The plaquette's size in bytes, None when the build makes no PDF (set by SiteBuild).
+    plaquette_size: Callable[[], int | None] = staticmethod(lambda: None)
+
+    def plaquette_link(self, page_url: str) -> dict[str, str] | None:
+        """A link to plaquette.pdf with its size (« 640 Ko »), if the build makes it."""
+        size = self.plaquette_size()
+        if size is None:
+            return None
+        shown = (
+            f"{size / 1_048_576:.1f} Mo".replace(".", ",")
+            if size >= 1_048_576
+            else f"{round(size / 1024)} Ko"
+        )
+        return {"href": self.relative(page_url, "plaquette.pdf"), "size": shown}
+
+    def plaquette(self, page_url: str) -> str:
+        """« La plaquette »: the link to the PDF, with its size."""
+        return self.env.get_template("plaquette_page.html").render(pdf=self.plaquette_link(page_url))
+
     def finder(self) -> str:
         """The finder's form, with every facet value and its count over the whole commons."""
         cards = list(self.catalogue.cards.values())
@@ -93,6 +112,8 @@ class PageViews(Views):
             ]
         ]
         return self.env.get_template("depart.html").render(
+            plaquette=self.plaquette_link(page_url),
+            plaquette_page=self.relative(page_url, "plaquette.html"),
             questions=questions,
             situations=listed,
             browse=browse,
@@ -349,6 +370,7 @@ VIEWS: dict[str, View] = {
     pages.SEARCH: lambda views, page_url: views.finder(),
     pages.HOME: PageViews.depart,
     pages.KIT[0]: PageViews.kit,
+    pages.PLAQUETTE: PageViews.plaquette,
     pages.TELL[0]: PageViews.raconter,
     pages.TO_REVIEW[0]: PageViews.to_review_page,
     pages.HOSTING: PageViews.hosting,
