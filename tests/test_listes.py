@@ -99,8 +99,8 @@ def test_feedback_records_are_grouped_by_the_size_of_their_communes(docs: Path) 
     groups = {g.title: [c.id for c in g.cards] for g in listings.groups(catalogue, "retour")}
     sizes = [t.libelle for t in vocabulary("taille_commune").terms.values()]
     assert list(groups) == [t for t in [*sizes, listings.UNKNOWN_SIZE] if t in groups]
-    assert list(groups)[-1] == listings.UNKNOWN_SIZE  # Boischaut Sud names no commune
-    assert "boischaut-sud-reemploi" in groups[listings.UNKNOWN_SIZE]
+    assert list(groups)[-1] == listings.UNKNOWN_SIZE  # a département's strategy names no commune
+    assert "gironde-strategie-resilience" in groups[listings.UNKNOWN_SIZE]
     # The record's own figure first; else the official list's (Luc-sur-Aude: 257 inhabitants).
     assert "leaz-porte-a-porte" in groups["De 500 à 2 000 habitants"]
     assert "luc-sur-aude-energie-citoyenne" in groups["Moins de 500 habitants"]

@@ -147,7 +147,8 @@ def test_the_finder_works_with_the_keyboard_alone(server: str, page) -> None:  #
 def test_a_card_shows_its_evidence_and_what_others_learned(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server + "methodes/porte-a-porte-des-besoins.html")
     badge = page.locator(".terreau-preuves").inner_text()
-    assert "1 retour d'expérience" in badge and "le plus récent : décembre 2018" in badge
+    # Léaz (2018), Le Fraysse (2019), Combloux (2020), Lunas (2021), Ferney-Voltaire (until October 2023).
+    assert "5 retours d'expérience" in badge and "le plus récent : octobre 2023" in badge
     learned = page.locator("#terreau-appris + ul")
     assert "Léaz : premier porte-à-porte des besoins" in learned.inner_text()
     assert "à partir de décembre 2018" in learned.inner_text()

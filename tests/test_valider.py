@@ -106,8 +106,8 @@ def test_insee_code_keeps_its_leading_zero(docs: Path) -> None:
     mutate(
         docs,
         R,
-        "  nom: Boischaut Sud (Indre)",
-        "  nom: Boischaut Sud (Indre)\n  communes:\n    - nom: Ambérieu-en-Bugey\n      insee: 01004",
+        '    - nom: La Châtre\n      insee: "36046"',
+        "    - nom: Ambérieu-en-Bugey\n      insee: 01004",
     )
     catalogue = build(docs)
     assert catalogue.problems == []
