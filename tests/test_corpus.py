@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from conftest import ROOT
 from terreau.core.catalogue import Catalogue, build
+from terreau.core.models import Retour
 
 MINIMUMS = {"methode": 20, "outil": 40, "action": 60, "retour": 12, "parcours": 5, "axe": 5}
 
@@ -178,3 +179,24 @@ def test_the_pages_about_provenance_say_what_is_true() -> None:
     assert "appel à communs" in contributors
     reuse = (ROOT / "docs/reutiliser.md").read_text("utf-8")
     assert "(La Traverse, Les Localos), licence" not in reuse
+
+
+def test_feedback_records_fit_the_audience(catalogue: Catalogue) -> None:
+    """Issue 17's floor: 25 records placed in named communes (INSEE code, a population with its
+    year — the record's or the official list's — and a source with an address), 12 of them in
+    communes under 2,000 inhabitants, and 5 that fill in the self-evaluation grid."""
+    from terreau.core import communes
+    from terreau.derive.finder import record_population
+
+    records = catalogue.of_model(Retour)
+    placed = [
+        r
+        for r in records
+        if r.meta.lieu.communes
+        and all((p := communes.population(c)) and (p.officielle or p.annee) for c in r.meta.lieu.communes)
+        and any(s.url for s in r.meta.sources)
+    ]
+    small = [r.id for r in placed if (record_population(r.meta) or 10**9) < 2000]
+    assert len(placed) >= 25, sorted(r.id for r in records if r not in placed)
+    assert len(small) >= 12, small
+    assert sum(1 for r in records if r.meta.grille is not None) >= 5
