@@ -57,6 +57,8 @@ class Settings:
     site_url: str = ""
     forge: Forge | None = None
     pdf: bool = True
+    # The offline archive (the whole site in a zip): for publication, not for every preview.
+    archive: bool = True
     cache_dir: Path = Path(".cache/terreau")
     templates_dir: Path | None = None  # a site's own templates, overriding Terreau's
     review_months: int = 24
@@ -122,7 +124,7 @@ class SiteBuild:
         self.cards = CardViews(**shared)  # type: ignore[arg-type]
         self.pages = PageViews(**shared)  # type: ignore[arg-type]
         self.printables: dict[str, str] = {}
-        self.archive: archive.Archive | None = None
+        self.archive: archive.Archive | archive.Skipped | None = None
         self.derived: derived.Writer | None = None
         self.written_last: str | None = None
 
@@ -183,7 +185,7 @@ class SiteBuild:
         """Once the list of files is known: the offline archive and the derived files start,
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
-        self.archive = archive.Archive(site)
+        self.archive = archive.Archive(site) if self.settings.archive else archive.Skipped()
         self.derived = derived.Writer(self.catalogue, site, self.cards, self.archive.add_all)
 
     def pages_ready(self) -> None:
@@ -259,7 +261,7 @@ class SiteBuild:
         site = self.settings.site_dir
         assert self.derived is not None and self.archive is not None, "start() first"
         self.derived.close()
-        expected = set(written) | {archive.NAME, archive.PARTIAL}
+        expected = set(written) | ({archive.NAME, archive.PARTIAL} if self.settings.archive else set())
         if self.settings.pdf:
             from terreau.site import pdf  # WeasyPrint takes half a second to import: only if needed
 
