@@ -40,13 +40,15 @@ def build_site(
     pdf: bool = False,
     cache: Path | None = None,
     site_url: str | None = None,
+    publication: bool = True,
     **options: object,
 ) -> None:
     """A real `mkdocs build` of the project's mkdocs.yml on ``docs_dir``.
 
     PDFs take time: only the builds that check them make them (``pdf=True``). The settings
     go to this build's configuration: no environment variable is changed for other tests.
-    ``site_url``: the published address (default: mkdocs.yml's, a placeholder); ``options``:
+    ``site_url``: the published address (default: mkdocs.yml's, a placeholder); ``publication``:
+    with the offline archive (and the PDFs when ``pdf``), as published; ``options``:
     other settings of the plugin (``contact=``, ``reponse=``…).
     """
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir))
@@ -54,6 +56,7 @@ def build_site(
         config.site_url = site_url
     terreau = config.plugins["terreau"].config  # type: ignore[attr-defined]
     terreau.pdf = pdf
+    terreau.publication = publication
     terreau.cache = str(cache or SESSION_CACHE)
     for name, value in options.items():
         setattr(terreau, name, value)
@@ -71,6 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     command = [
         str(Path(sys.executable).parent / "terreau"),
         "construire",
+        "--publication",
         "--config",
         str(ROOT / "mkdocs.yml"),
     ]

@@ -109,10 +109,21 @@ def test_terreau_construire_builds_the_site_and_explains_a_refusal(
     from terreau.cli import main
 
     config = str(ROOT / "mkdocs.yml")
-    assert main(["construire", "--config", config, "--sans-pdf", "--dossier", str(tmp_path / "site")]) == 0
-    assert (tmp_path / "site/methodes/enquete-collective.html").is_file()
+    assert main(["construire", "--config", config, "--dossier", str(tmp_path / "site")]) == 0
+    page = tmp_path / "site/methodes/enquete-collective.html"
+    assert page.is_file() and (tmp_path / "site/recherche.html").is_file()
+    # Not for publication: neither PDFs nor the offline archive, and no link to a missing zip.
     assert not list((tmp_path / "site").rglob("*.pdf"))
+    assert not list((tmp_path / "site").rglob("*.zip"))
+    assert "terreau-hors-ligne.zip" not in page.read_text("utf-8")
     assert "Site construit" in capsys.readouterr().err
+    published = tmp_path / "publie"
+    assert (
+        main(["construire", "--config", config, "--publication", "--sans-pdf", "--dossier", str(published)])
+        == 0
+    )
+    assert (published / "terreau-hors-ligne.zip").is_file()
+    assert "terreau-hors-ligne.zip" in (published / "methodes/enquete-collective.html").read_text("utf-8")
     (docs / "methodes/environ.txt").symlink_to("/proc/self/environ")
     assert main(["construire", "--config", config, "--sans-pdf", "--dossier", str(tmp_path / "autre")]) == 1
     err = capsys.readouterr().err

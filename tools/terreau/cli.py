@@ -233,10 +233,11 @@ def _parser() -> argparse.ArgumentParser:
 
     construire = sub.add_parser(
         "construire",
-        help="construire le site (pages, recherche, données, PDF, archive hors ligne)",
-        description="Construit le site dans un dossier, comme à la publication : vérifie les "
-        "fiches, puis écrit les pages, la recherche, les données ouvertes, les PDF et "
-        "l'archive hors ligne. Le générateur de pages (MkDocs) lit mkdocs.yml.",
+        help="construire le site (pages, recherche, données ; avec --publication, PDF et archive)",
+        description="Construit le site dans un dossier : vérifie les fiches, puis écrit les "
+        "pages, la recherche et les données ouvertes ; avec --publication, comme à la "
+        "publication, aussi les PDF et l'archive hors ligne. Le générateur de pages (MkDocs) "
+        "lit mkdocs.yml.",
         epilog=EPILOG,
         formatter_class=_Formatter,
     )
@@ -250,7 +251,14 @@ def _parser() -> argparse.ArgumentParser:
     construire.add_argument(
         "--dossier", default="site", metavar="DOSSIER", help="dossier où écrire le site (par défaut : site)"
     )
-    construire.add_argument("--sans-pdf", action="store_true", help="ne pas produire les PDF (plus rapide)")
+    construire.add_argument(
+        "--publication",
+        action="store_true",
+        help="construire pour publier : aussi les PDF des fiches et des livrets, et l'archive hors ligne",
+    )
+    construire.add_argument(
+        "--sans-pdf", action="store_true", help="avec --publication : ne pas produire les PDF (plus rapide)"
+    )
     return parser
 
 
@@ -468,7 +476,9 @@ def cmd_construire(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from terreau.adapters.mkdocs import command
 
-    if not command.build(config_file, docs, Path(args.dossier), pdf=not args.sans_pdf):
+    if not command.build(
+        config_file, docs, Path(args.dossier), pdf=not args.sans_pdf, publication=args.publication
+    ):
         print("terreau : la construction a échoué (voir ci-dessus).", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Site construit dans {args.dossier}/.", file=sys.stderr)

@@ -9,6 +9,7 @@ already sorted.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -351,6 +352,13 @@ class _Context:
     axes: dict[str, str]  # axis id → title
     orientations: dict[tuple[str, str], str]  # (axis, orientation) → title
 
+    index: dict[str, AnyCard] = field(init=False)  # id → card
+    routes: list[AnyCard] = field(init=False)  # the parcours, in catalogue order
+
+    def __post_init__(self) -> None:
+        self.index = {c.id: c for c in self.cards}
+        self.routes = [c for c in self.cards if isinstance(c.meta, Parcours)]
+
     @classmethod
     def of(cls, catalogue: Catalogue) -> _Context:
         kinds = ("action", "methode", "outil", "parcours")
@@ -366,20 +374,31 @@ class _Context:
         )
 
 
-def _ranked(
-    context: _Context, s: Situation, taille: str | None, porteur: str | None
-) -> tuple[list[Suggestion], list[Suggestion]]:
-    """Cards (actions, methods, tools) and parcours for a situation, size and carrier, best
-    first, before the budget and time filters."""
-    sizes = list(vocabulary("taille_commune").terms)
-    matched = {
+def _matched(context: _Context, s: Situation) -> dict[str, tuple[int, list[str]]]:
+    """The cards (not parcours) that answer a situation, whatever the refining questions."""
+    return {
         c.id: m for c in context.cards if not isinstance(c.meta, Parcours) and (m := _match(context, c, s))
     }
+
+
+def _ranked(
+    context: _Context,
+    s: Situation,
+    taille: str | None,
+    porteur: str | None,
+    matched: dict[str, tuple[int, list[str]]] | None = None,
+) -> tuple[list[Suggestion], list[Suggestion]]:
+    """Cards (actions, methods, tools) and parcours for a situation, size and carrier, best
+    first, before the budget and time filters (``matched``: _matched's, when already known)."""
+    sizes = list(vocabulary("taille_commune").terms)
+    if matched is None:
+        matched = _matched(context, s)
     steps_of: dict[str, list[str]] = {}
     route_reasons: dict[str, tuple[int, list[str]]] = {}
-    for p in context.cards:
+    for p in context.routes:
         route = p.meta
-        if not isinstance(route, Parcours) or (taille and taille not in route.communes):
+        assert isinstance(route, Parcours)
+        if taille and taille not in route.communes:
             continue
         steps = [step.fiche for step in route.etapes if step.fiche in matched]
         needs = [n for n in route.besoins if n in s.besoins]
@@ -394,10 +413,8 @@ def _ranked(
                 steps_of.setdefault(step, []).append(route.titre)
     scored: list[Suggestion] = []
     routes: list[Suggestion] = []
-    for card in context.cards:
-        found = matched.get(card.id) or route_reasons.get(card.id)
-        if found is None:
-            continue
+    for card in (context.index[i] for i in [*matched, *route_reasons]):  # each in catalogue order
+        found = matched.get(card.id) or route_reasons[card.id]
         one = _score(
             card, found, taille, porteur, context.values[card.id], len(context.proofs[card.id]),
             steps_of.get(card.id, []),
@@ -418,7 +435,7 @@ def _choose(
     ranked: tuple[list[Suggestion], list[Suggestion]], q: Question, limit: int
 ) -> tuple[list[Suggestion], Suggestion | None]:
     scored, routes = ranked
-    cards = [s for s in scored if _fits(s, q)][:limit]
+    cards = list(itertools.islice((s for s in scored if _fits(s, q)), limit))
     route = next((s for s in routes if _fits(s, q)), None)
     return cards, route
 
@@ -493,9 +510,10 @@ def advice_tables(catalogue: Catalogue, limit: int = SUGGESTIONS) -> dict[str, d
 
         answers: dict[str, Any] = {}
         answering: list[AnyCard] = []
+        matched = _matched(context, situation)
         for taille in sizes:
             for porteur in carriers:
-                ranked = _ranked(context, situation, taille or None, porteur or None)
+                ranked = _ranked(context, situation, taille or None, porteur or None, matched)
                 if not (taille or porteur):  # the ranking without refining: every card
                     answering = [s.card for s in ranked[0]]
                 for duree in lengths:

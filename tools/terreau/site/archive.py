@@ -149,6 +149,25 @@ class Archive:
         (self.site / NAME).unlink(missing_ok=True)
 
 
+class Skipped:
+    """No archive (a preview, or a build not meant for publication): the same calls, nothing made."""
+
+    def add(self, rel: str) -> None:
+        pass
+
+    def add_all(self, names: list[str]) -> None:
+        pass
+
+    def add_present(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
+
+
 def _names(stream: BinaryIO, readers: list[threading.Thread]) -> Iterator[str]:
     """NUL-separated names from ``stream``, read by a thread (put in ``readers``) so the
     writer never waits on us."""

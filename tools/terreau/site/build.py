@@ -57,6 +57,8 @@ class Settings:
     site_url: str = ""
     forge: Forge | None = None
     pdf: bool = True
+    # The offline archive (the whole site in a zip): for publication, not for every preview.
+    archive: bool = True
     cache_dir: Path = Path(".cache/terreau")
     templates_dir: Path | None = None  # a site's own templates, overriding Terreau's
     review_months: int = 24
@@ -124,7 +126,7 @@ class SiteBuild:
         self._plaquette_bytes: int | None = None
         self.pages.plaquette_size = self.plaquette_size
         self.printables: dict[str, str] = {}
-        self.archive: archive.Archive | None = None
+        self.archive: archive.Archive | archive.Skipped | None = None
         self.derived: derived.Writer | None = None
         self.written_last: str | None = None
         self.poster_jobs: list[pdf.Job] = []  # the starting exhibition's posters (start())
@@ -192,7 +194,7 @@ class SiteBuild:
         """Once the list of files is known: the offline archive and the derived files start,
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
-        self.archive = archive.Archive(site)
+        self.archive = archive.Archive(site) if self.settings.archive else archive.Skipped()
         if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
             self._prepare_posters()
         self.derived = derived.Writer(self.catalogue, site, self.cards, self.archive.add_all)
@@ -270,7 +272,7 @@ class SiteBuild:
         site = self.settings.site_dir
         assert self.derived is not None and self.archive is not None, "start() first"
         self.derived.close()
-        expected = set(written) | {archive.NAME, archive.PARTIAL}
+        expected = set(written) | ({archive.NAME, archive.PARTIAL} if self.settings.archive else set())
         # Merged cards' old addresses (issue 17): a page that leads to the card kept.
         address = self.settings.site_url if published.is_real(self.settings.site_url) else ""
         for rel, html in redirects.pages(self.catalogue, self.pages.env, address).items():

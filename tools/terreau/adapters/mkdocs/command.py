@@ -12,7 +12,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 
-def build(config_file: Path, docs: Path, site: Path, pdf: bool = True) -> bool:
+def build(config_file: Path, docs: Path, site: Path, pdf: bool = True, publication: bool = False) -> bool:
     """Build ``docs`` into ``site`` with ``config_file``; False (after saying why) if it failed."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # Terreau's own messages (French), and MkDocs' warnings and errors.
@@ -27,6 +27,7 @@ def build(config_file: Path, docs: Path, site: Path, pdf: bool = True) -> bool:
             config_file=str(config_file), docs_dir=str(docs.resolve()), site_dir=str(site.resolve())
         )
         config.plugins["terreau"].config.pdf = pdf  # type: ignore[attr-defined]
+        config.plugins["terreau"].config.publication = publication  # type: ignore[attr-defined]
         mkdocs_build(config)
     except (Abort, ConfigurationError):
         return False

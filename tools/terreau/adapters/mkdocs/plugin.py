@@ -34,6 +34,9 @@ class TerreauConfig(Config):
     branche = c.Type(str, default="main")
     # A PDF of every card and a booklet per parcours (WeasyPrint), cached between builds.
     pdf = c.Type(bool, default=True)
+    # A build for publication: the PDFs (when ``pdf``) and the offline archive. Without it (a
+    # preview, a check), only the pages, the search and the open data: much quicker.
+    publication = c.Type(bool, default=False)
     cache = c.Type(str, default=".cache/terreau")
     # A card not reviewed for this many months is marked « à relire ».
     relecture_mois = c.Type(int, default=24)
@@ -58,7 +61,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             root=root,
             site_url=config.site_url or "",
             forge=forge or None,
-            pdf=self.config.pdf,
+            pdf=self.config.pdf and self.config.publication,
+            archive=self.config.publication,
             cache_dir=root / self.config.cache,
             templates_dir=root / self.config.gabarits,
             review_months=self.config.relecture_mois,
@@ -114,6 +118,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.site.pages_ready()  # before MkDocs copies files and writes pages
         env.globals["terreau_csp"] = hosting.CSP
+        env.globals["terreau_hors_ligne"] = self.site.settings.archive  # the footer's link
+        env.globals["terreau_memo"] = {}  # fragments shared by many pages, for this build
         self.written = {f.dest_uri for f in files if f.inclusion.is_included()}
         self.written |= {*config.theme.static_templates, "sitemap.xml.gz", *config.extra_templates}
         return env
