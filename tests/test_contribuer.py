@@ -367,7 +367,10 @@ def test_card_pages_credit_people_and_structures_and_say_how_to_cite(site: Path)
     # Issue 17: who wrote it, and whose approach inspired it, never a contribution not made.
     assert "Structures contributrices" not in html
     assert "Rédaction : l'équipe du commun Terreau, d'après les sources citées." in html
-    assert "après les démarches de La Traverse et des Localos, telles que les présente" in html
+    assert (
+        'après les démarches de La Traverse et des Localos<span class="terreau-ecran">, '
+        "telles que les présente" in html
+    )
     assert "Pas encore relue" in html
     assert "Contributions (historique des modifications) :" in html
     assert "« Enquête collective », fiche Terreau (" in html

@@ -150,6 +150,8 @@ def public_pages(site: Path) -> list[Path]:
         rel = path.relative_to(site).as_posix()
         if rel in hidden or rel.startswith(("contribuer/", "assets/", "404")):
             continue
+        if 'http-equiv="refresh"' in path.read_text("utf-8")[:2000]:  # a merged card's old address
+            continue
         found.append(path)
     return found
 

@@ -109,7 +109,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, lis
         "utf-8",
     )
     catalogue = build(docs)
-    for p in catalogue.problems:  # refused cards leave the build; the rest must be inert
+    for p in catalogue.errors:  # refused cards leave the build; the rest must be inert
         (docs / Path(p.path).relative_to("docs") if p.path.startswith("docs/") else Path(p.path)).unlink(
             missing_ok=True
         )
@@ -138,7 +138,8 @@ def test_each_payload_is_published_or_refused_with_its_codes(hostile) -> None:  
     assert all(p.code in CATALOGUE for p in problems)
     codes: dict[str, set[str]] = defaultdict(set)
     for p in problems:
-        codes[PurePosixPath(p.path).stem].add(p.code)
+        if p.code != "FICHES_PROCHES":  # the hostile cards share one template, by design
+            codes[PurePosixPath(p.path).stem].add(p.code)
     # A javascript: source address is refused by the validator, with its line.
     assert [(p.code, p.field) for p in problems if p.path.endswith("hostile-url.md")] == [
         ("VALEUR", "sources[1].url")

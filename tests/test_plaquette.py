@@ -17,7 +17,7 @@ from terreau.core.catalogue import Catalogue, build
 from terreau.core.models import Axe, Parcours
 from terreau.site import plaquette
 from terreau.site.build import Settings, SiteBuild
-from terreau.site.render import environment
+from terreau.site.render import environment, size_label
 from terreau.site.views.pages import PageViews
 
 A5 = (419.53, 595.28)  # points
@@ -88,12 +88,12 @@ def test_its_qr_codes_lead_to_the_site_and_to_the_feedback_form(site: Path, tmp_
 
 
 def test_the_home_page_and_its_own_page_link_to_it_with_its_size(site: Path) -> None:
-    size = round((site / plaquette.TARGET).stat().st_size / 1024)
+    size = size_label((site / plaquette.TARGET).stat().st_size)
     home = (site / "index.html").read_text("utf-8")
-    assert f'<a href="plaquette.pdf" download>La plaquette à imprimer</a> (PDF A5, {size} Ko)' in home
+    assert f'<a href="plaquette.pdf" download>La plaquette à imprimer</a> (PDF A5, {size})' in home
     assert '<a href="plaquette.html">comment l\'imprimer</a>' in home
     page = (site / "plaquette.html").read_text("utf-8")
-    assert f'<a href="plaquette.pdf" download>Télécharger la plaquette</a> (PDF A5, {size} Ko)' in page
+    assert f'<a href="plaquette.pdf" download>Télécharger la plaquette</a> (PDF A5, {size})' in page
     assert "Livret" in page and "recto verso" in page
 
 

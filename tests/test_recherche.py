@@ -191,8 +191,12 @@ def test_a_sharded_index_ranks_like_a_single_one(site: Path) -> None:
     assert len(whole.shards) == 1 and len(shards) > 5
     cut = search_index.ShardedIndex(starts, shards)
     for query, _ in QUERIES:
-        # Shard scores are added, so the order may differ past the first results.
-        assert [p for p, _ in cut.search(query)][:2] == [p for p, _ in whole.search(query)][:2], query
+        # Shard scores are added, so the order may differ past the first results, and between
+        # two first results that the whole index scores within 5 % of each other.
+        found, best = [p for p, _ in cut.search(query)][:2], whole.search(query)[:2]
+        assert set(found) == {p for p, _ in best}, query
+        if found != [p for p, _ in best]:
+            assert best[1][1] >= 0.95 * best[0][1], (query, best)
 
 
 def _parsed(built: tuple[list[str], Iterator[str]]) -> tuple[list[str], list[dict[str, Any]]]:

@@ -197,15 +197,18 @@ def test_a_warning_never_blocks_and_a_card_may_silence_it_with_a_reason(
     code, out = run(capsys)
     assert code == 0 and len(out) == 1 and " TELEPHONE (avertissement) " in out[0]
     assert build(docs).errors == [] and "enquete-collective" in build(docs).cards
-    text = card.read_text("utf-8").replace(
-        "\ntitre:", "\nignorer: [TELEPHONE]\nraison: Numéro public de la salle.\ntitre:", 1
-    )
+    text = card.read_text("utf-8")
+    if "\nignorer: [" in text:  # the card already silences another warning: one more
+        text = text.replace("\nignorer: [", "\nignorer: [TELEPHONE, ", 1)
+    else:
+        silence = "\nignorer: [TELEPHONE]\nraison: Numéro public de la salle.\ntitre:"
+        text = text.replace("\ntitre:", silence, 1)
     card.write_text(text, "utf-8")
     assert run(capsys) == (0, [])
     # An error cannot be silenced.
-    card.write_text(text.replace("ignorer: [TELEPHONE]", "ignorer: [TELEPHONE, CHAMP_INCONNU]"), "utf-8")
+    card.write_text(text.replace("ignorer: [TELEPHONE", "ignorer: [CHAMP_INCONNU, TELEPHONE"), "utf-8")
     code, out = run(capsys)
-    assert code == 1 and out[0].split(": ", 2)[1].startswith("IGNORER ignorer[2]")
+    assert code == 1 and out[0].split(": ", 2)[1].startswith("IGNORER ignorer[1]")
 
 
 def test_a_site_with_warnings_builds_and_says_them(

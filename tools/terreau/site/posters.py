@@ -26,6 +26,7 @@ from terreau.core.catalogue import Catalogue
 from terreau.core.identity import identities
 from terreau.site import address as published
 from terreau.site import identity, qr
+from terreau.site.render import size_label
 
 if TYPE_CHECKING:
     from terreau.site import pdf
@@ -185,15 +186,10 @@ def jobs(catalogue: Catalogue, site_dir: Path, site_url: str, env: jinja2.Enviro
     return found
 
 
-def size_label(octets: int) -> str:
-    """« 850 ko », « 1,2 Mo » (French units, decimal comma)."""
-    if octets < 1_000_000:
-        return f"{max(1, round(octets / 1000))} ko"
-    return f"{octets / 1_000_000:.1f}".replace(".", ",") + " Mo"
-
-
 def downloads(site_dir: Path, prepared: list[pdf.Job], cached: list[Path]) -> list[dict[str, str]]:
     """What a page says of the posters: the file (its path in the site), the format, the size."""
+    if not prepared:  # no panels card in this commons
+        return []
     return [
         {
             "url": job.target.relative_to(site_dir).as_posix(),

@@ -43,6 +43,13 @@ class Fact:
     value: str
 
 
+def size_label(octets: int) -> str:
+    """A file's size as a download link says it: « 850 ko », « 1,2 Mo » (decimal units, comma)."""
+    if octets < 1_000_000:
+        return f"{max(1, round(octets / 1000))} ko"
+    return f"{octets / 1_000_000:.1f}".replace(".", ",") + " Mo"
+
+
 def environment(override_dir: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override_dir is not None and override_dir.is_dir():
@@ -189,6 +196,11 @@ class Views:
             return False
         reviewed = getattr(card.meta, "relu_le", None)
         return reviewed is None or reviewed < self.review_before
+
+    def overdue(self, card: AnyCard) -> bool:
+        """Reviewed, but before the configured date: its header says « à relire » (a card never
+        reviewed says so in its footer, and the « à relire » page lists both)."""
+        return self.to_review(card) and getattr(card.meta, "relu_le", None) is not None
 
     def forge_links(self, src_path: str | None, page_url: str, card_id: str = "") -> dict[str, str]:
         """« Modifier cette page » (for a file of docs/, on the forge) and « Partager un retour »

@@ -240,7 +240,7 @@ class CardViews(Views):
 
     def header(self, card: AnyCard) -> str:
         return self.env.get_template("fiche_entete.html").render(
-            to_review=self.to_review(card),
+            to_review=self.overdue(card),
             forge=self.forge_links(card.rel_path, card.url, self.tried(card)),
             pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
             booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
@@ -356,9 +356,10 @@ def _of(name: str) -> str:
     return ("d'" if name[:1].lower() in "aeiouyéèêàâîôû" else "de ") + name
 
 
-def inspired_by(entries: list[Any]) -> list[str]:
-    """« D'après la démarche de X, telle que la présente … », one sentence per document
-    (structures grouped in the order the card gives them)."""
+def inspired_by(entries: list[Any]) -> list[tuple[str, str]]:
+    """« D'après la démarche de X » and « , telle que la présente … », one sentence per
+    document (structures grouped in the order the card gives them); a printed sheet keeps the
+    first part (its sources list the document)."""
     by_document: dict[str, list[str]] = {}
     for entry in entries:
         by_document.setdefault(entry.document, []).append(entry.structure)
@@ -368,5 +369,5 @@ def inspired_by(entries: list[Any]) -> list[str]:
         who = ", ".join(_of(n) for n in names[:-1]) + (" et " if many else "") + _of(names[-1])
         what = "les démarches" if many else "la démarche"
         shown = "telles que les présente" if many else "telle que la présente"
-        sentences.append(f"D'après {what} {who}, {shown} {document}.")
+        sentences.append((f"D'après {what} {who}", f", {shown} {document}"))
     return sentences

@@ -18,7 +18,7 @@ from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder, places
 from terreau.derive.finder import Suggestion
 from terreau.site import glossary, hosting
-from terreau.site.render import Views, french_date, thousands
+from terreau.site.render import Views, french_date, size_label, thousands
 from terreau.site.views import listings
 
 
@@ -29,16 +29,11 @@ class PageViews(Views):
     plaquette_size: Callable[[], int | None] = staticmethod(lambda: None)
 
     def plaquette_link(self, page_url: str) -> dict[str, str] | None:
-        """A link to plaquette.pdf with its size (« 640 Ko »), if the build makes it."""
+        """A link to plaquette.pdf with its size (« 52 ko »), if the build makes it."""
         size = self.plaquette_size()
         if size is None:
             return None
-        shown = (
-            f"{size / 1_048_576:.1f} Mo".replace(".", ",")
-            if size >= 1_048_576
-            else f"{round(size / 1024)} Ko"
-        )
-        return {"href": self.relative(page_url, "plaquette.pdf"), "size": shown}
+        return {"href": self.relative(page_url, "plaquette.pdf"), "size": size_label(size)}
 
     def plaquette(self, page_url: str) -> str:
         """« La plaquette »: the link to the PDF, with its size."""
