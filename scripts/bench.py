@@ -320,6 +320,58 @@ def attribution_time(docs: Path) -> float:
     return round(elapsed, 2)
 
 
+def preview_latency(project_dir: Path, env: dict[str, str]) -> float:
+    """``mkdocs serve --dirty`` (what ./scripts/servir runs) on the project: after its first
+    build, one card gets a new sentence; seconds until the served page shows it."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [
+        str(VENV / "mkdocs"),
+        "serve",
+        "--dirty",
+        "--no-strict",
+        "-q",
+        "-f",
+        str(project_dir / "mkdocs.yml"),
+    ]
+    command += ["-a", f"127.0.0.1:{port}", "--no-livereload"]
+    process = subprocess.Popen(
+        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    card = sorted((project_dir / "docs/outils").glob("*.md"))[1]
+    address = f"http://127.0.0.1:{port}/outils/{card.stem}.html"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(address, timeout=5) as answer:
+                return answer.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 1800
+        while "<h1" not in page():  # the first build
+            if time.monotonic() > deadline or process.poll() is not None:
+                return float("nan")
+            time.sleep(0.5)
+        time.sleep(2)  # the watcher is settled
+        mark = f"Phrase témoin {int(time.time())}"
+        card.write_text(card.read_text("utf-8") + f"\n{mark}\n", "utf-8")
+        start = time.perf_counter()
+        while mark not in page():
+            if time.perf_counter() - start > 600:
+                return float("nan")
+            time.sleep(0.05)
+        return round(time.perf_counter() - start, 2)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool, times: int) -> dict[str, float]:
     terreau, baseline = project(base, size)
     env = {"TERREAU_PDF": "false", "TERREAU_CACHE": str(base / "cache"), "NO_MKDOCS_2_WARNING": "1"}
@@ -336,6 +388,16 @@ def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool, times: int)
     row["memoire_mo"] = max(r[1][1] for r in runs)
     row["ratio_temps"] = round(row["construction_s"] / row["base_construction_s"], 2)
     row["ratio_memoire"] = round(row["memoire_mo"] / row["base_memoire_mo"], 2)
+    # For publication (offline archive; PDFs are measured with the rebuild below), cold cache.
+    shutil.rmtree(base / "cache", ignore_errors=True)
+    published = {**env, "TERREAU_PUBLICATION": "true"}
+    row["publication_s"], row["publication_memoire_mo"] = timed(
+        [*mkdocs_build, str(terreau / "mkdocs.yml"), "-d", str(base / "site-publie")], published
+    )
+    row["publication_s"] = round(row["publication_s"], 2)
+    archive_bytes = (base / "site-publie/terreau-hors-ligne.zip").stat().st_size
+    row["archive_mo"] = round(archive_bytes / 2**20, 1)
+    shutil.rmtree(base / "site-publie")
     row["validation_s"], _ = timed([str(VENV / "terreau"), "valider", "--docs", str(terreau / "docs")])
     catalogue = build(terreau / "docs")
     start = time.perf_counter()
@@ -352,7 +414,7 @@ def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool, times: int)
     row["base_site_mo"] = round(site_size(base / "site-base") / 2**20, 1)
     # A one-card change, caches warm (with PDFs up to the given size).
     if size <= pdf_up_to:
-        env["TERREAU_PDF"] = "true"
+        env["TERREAU_PDF"] = env["TERREAU_PUBLICATION"] = "true"
         timed(
             [
                 str(VENV / "mkdocs"),
@@ -372,6 +434,7 @@ def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool, times: int)
         env,
     )
     row["reconstruction_avec_pdf"] = 1.0 if size <= pdf_up_to else 0.0
+    row["apercu_s"] = preview_latency(terreau, {k: v for k, v in env.items() if k != "TERREAU_PUBLICATION"})
     row["attribution_s"] = attribution_time(terreau / "docs")
     row.update(browser_figures(base / "site"))
     if lighthouse:
@@ -398,6 +461,9 @@ COLUMNS = [
     ("base_site_mo", "Site mkdocs-material (Mo)"),
     ("reconstruction_s", "Après une fiche modifiée (s)"),
     ("reconstruction_avec_pdf", "… PDF compris (1 = oui)"),
+    ("apercu_s", "Aperçu (servir) : une fiche modifiée, page à jour (s)"),
+    ("publication_s", "Construction pour publier, archive comprise, cache vide (s)"),
+    ("archive_mo", "Archive hors ligne (Mo)"),
     ("attribution_s", "Attribution Git (s)"),
     ("premier_resultat_s", "1er résultat, processeur ralenti ×4 (s)"),
     ("lighthouse_fiche_performance", "Lighthouse, fiche : performance"),

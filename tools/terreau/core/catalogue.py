@@ -219,6 +219,11 @@ def _follow(steps: list[Step], value: Any, path: Path_) -> Iterator[tuple[Path_,
         yield from references(value, path)
 
 
+def points_to(card: AnyCard) -> set[str]:
+    """The cards a card's page links to from its front matter (axes excepted)."""
+    return _targets(card)
+
+
 def _targets(card: AnyCard) -> set[str]:
     """The cards a card points to (« qui y renvoie »); an axis page lists its actions by
     objective instead, so references to axes are left out."""

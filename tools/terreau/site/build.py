@@ -21,7 +21,7 @@ import rjsmin
 from markupsafe import escape
 
 from terreau.core import atomic, attribution, builddate, pages, tree
-from terreau.core.catalogue import Catalogue, build
+from terreau.core.catalogue import Catalogue, build, points_to
 from terreau.core.forge import Forge
 from terreau.core.loader import AnyCard
 from terreau.core.models import Parcours
@@ -59,6 +59,8 @@ class Settings:
     pdf: bool = True
     # The offline archive (the whole site in a zip): for publication, not for every preview.
     archive: bool = True
+    # A preview (mkdocs serve --dirty): a few pages rebuilt, their parts made as they are asked.
+    preview: bool = False
     cache_dir: Path = Path(".cache/terreau")
     templates_dir: Path | None = None  # a site's own templates, overriding Terreau's
     review_months: int = 24
@@ -197,7 +199,9 @@ class SiteBuild:
         self.archive = archive.Archive(site) if self.settings.archive else archive.Skipped()
         if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
             self._prepare_posters()
-        self.derived = derived.Writer(self.catalogue, site, self.cards, self.archive.add_all)
+        self.derived = derived.Writer(
+            self.catalogue, site, self.cards, self.archive.add_all, preview=self.settings.preview
+        )
 
     def pages_ready(self) -> None:
         """Before the generator writes pages: the derived files must be complete."""
@@ -271,6 +275,7 @@ class SiteBuild:
         generator says it wrote), then the offline archive. BuildFailure if anything is off."""
         site = self.settings.site_dir
         assert self.derived is not None and self.archive is not None, "start() first"
+        self.derived.finish()  # a preview's pages did not wait for it
         self.derived.close()
         expected = set(written) | ({archive.NAME, archive.PARTIAL} if self.settings.archive else set())
         # Merged cards' old addresses (issue 17): a page that leads to the card kept.
@@ -296,10 +301,13 @@ class SiteBuild:
             self.plaquette_size()
             expected.add(plaquette.TARGET)
         owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
+        if self.settings.preview:  # written beside the pages, not announced to the generator
+            expected |= set(self.data_files())
+        found = output.unexpected(site, expected)
+        if self.settings.preview:  # a preview's folder keeps what earlier builds wrote
+            found = self._leftovers_removed(found)
         stray = [
-            line
-            for line in output.unexpected(site, expected)
-            if not (line.endswith(": fichier inattendu") and line.startswith(owned))
+            line for line in found if not (line.endswith(": fichier inattendu") and line.startswith(owned))
         ]
         if stray:
             raise BuildFailure(
@@ -312,6 +320,54 @@ class SiteBuild:
         except RuntimeError as error:
             raise BuildFailure(str(error)) from None
         self.archive = None
+
+    def stale_neighbours(self, pages: dict[str, tuple[Path | None, Path]]) -> list[Path]:
+        """In a preview, before the generator decides which pages changed (``pages``: a page's
+        path under docs/ → its source and its written page): the written pages of the cards
+        that show something of a changed card — those pointing to it (« qui y renvoie »), those
+        it points to, its axis — so that they are rewritten too. Returns the pages removed."""
+
+        def changed(source: Path | None, page: Path) -> bool:
+            return source is None or not page.is_file() or page.stat().st_mtime < source.stat().st_mtime
+
+        around: set[str] = set()
+        for rel, (source, page) in pages.items():
+            card = self.catalogue.by_path(rel)
+            if card is None or not changed(source, page):
+                continue
+            around |= {c.id for group in self.catalogue.used_by(card.id).values() for c in group}
+            around |= points_to(card)
+            around.add(getattr(card.meta, "axe", "") or "")
+        # A card deleted since the last build: what pointed to it is not known any more, so every
+        # card's page is rewritten (a deletion is rare; an edit is what a preview lives on).
+        written = {page for _source, page in pages.values()}
+        cards = [pages[c.rel_path][1] for c in self.catalogue.cards.values() if c.rel_path in pages]
+        if any(page not in written for folder in {p.parent for p in cards} for page in folder.glob("*.html")):
+            around = set(self.catalogue.cards)
+        removed = []
+        for card_id in sorted(around):
+            other = self.catalogue.cards.get(card_id)
+            if other is not None and other.rel_path in pages and pages[other.rel_path][1].is_file():
+                pages[other.rel_path][1].unlink()
+                removed.append(pages[other.rel_path][1])
+        return removed
+
+    def _leftovers_removed(self, found: list[str]) -> list[str]:
+        """A preview rewrites only what changed: the pages of cards deleted or renamed since
+        the previous build (and their print fragments) are removed, as a clean build would not
+        write them. Only plain files the site folder holds; anything else stays reported."""
+        cards = {f"{ASSETS}/impression/{card_id}.js" for card_id in self.catalogue.cards}
+        kept = []
+        for line in found:
+            rel = line.removesuffix(" : fichier inattendu")
+            owned = rel.startswith((derived.SEARCH + "/", f"{ASSETS}/impression/"))
+            if line.endswith(" : fichier inattendu") and (
+                not owned or rel not in cards and "/impression/" in rel
+            ):
+                (self.settings.site_dir / rel).unlink(missing_ok=True)
+            else:
+                kept.append(line)
+        return kept
 
     def abandon(self) -> None:
         """The build failed: stop the helpers, drop the unfinished archive."""

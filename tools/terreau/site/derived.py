@@ -50,8 +50,12 @@ class Writer:
         site: Path,
         renderer: CardViews,
         done: Callable[[list[str]], None],
+        preview: bool = False,
     ) -> None:
-        """``done`` is told the files' paths as soon as they are written (by the child)."""
+        """``done`` is told the files' paths as soon as they are written (by the child).
+        ``preview``: a preview rebuilds a few pages; their parts are made when asked, here, and
+        the pages do not wait for the search data and exports (finished before the build ends)."""
+        self.preview = preview
         self.catalogue = catalogue
         self.site = site
         self.renderer = renderer
@@ -69,18 +73,23 @@ class Writer:
         else:
             self._make()
 
+    def _parts_of(self, card: AnyCard) -> tuple[str, str, str]:
+        return (
+            self.renderer.header(card),
+            self.renderer.footer(card),
+            jsonld.script_body(card, self.renderer.site_url),
+        )
+
     def _make(self) -> None:
+        if self.preview:
+            self.done(write(self.catalogue, self.site))
+            return
         # Every card's parts in one file, and where each starts (thousands of small files
         # cost more to write, read and delete).
         where: dict[str, list[int]] = {}
         with (self.folder / PARTS).open("wb") as out:
             for card in self.catalogue.cards.values():
-                parts = [
-                    self.renderer.header(card),
-                    self.renderer.footer(card),
-                    jsonld.script_body(card, self.renderer.site_url),
-                ]
-                encoded = [part.encode("utf-8") for part in parts]
+                encoded = [part.encode("utf-8") for part in self._parts_of(card)]
                 where[card.id] = [out.tell(), *(len(e) for e in encoded)]
                 out.write(b"".join(encoded))
         (self.folder / INDEX).write_text(json.dumps(where), "utf-8")
@@ -92,19 +101,28 @@ class Writer:
 
     def wait(self) -> None:
         """Wait for the child; if it failed, make everything here, where an error stops the
-        build with its message."""
+        build with its message. A preview's pages do not wait (see finish)."""
+        if self.preview:
+            return
+        self.finish()
+        self.where = json.loads((self.folder / INDEX).read_text("utf-8"))
+        self.store = (self.folder / PARTS).open("rb")
+
+    def finish(self) -> None:
+        """The derived files are complete when this returns."""
         if self.child is not None:
             self.child.join()
             failed = self.child.exitcode != 0
             self.child = None
             if failed:
                 self._make()
-        self.where = json.loads((self.folder / INDEX).read_text("utf-8"))
-        self.store = (self.folder / PARTS).open("rb")
 
     def parts(self, card: AnyCard) -> tuple[str, str, str]:
         """A card's header, footer and JSON-LD (after ``wait``); asked twice per page."""
         if self.last[0] == card.id:
+            return self.last[1]
+        if self.preview:
+            self.last = (card.id, self._parts_of(card))
             return self.last[1]
         start, *sizes = self.where[card.id]
         assert self.store is not None, "parts() before wait()"

@@ -48,6 +48,11 @@ class TerreauConfig(Config):
 
 
 class TerreauPlugin(BasePlugin[TerreauConfig]):
+    dirty = False  # a build that rewrites only the changed pages (mkdocs serve --dirty)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         forge = (
@@ -63,6 +68,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             forge=forge or None,
             pdf=self.config.pdf and self.config.publication,
             archive=self.config.publication,
+            preview=self.dirty and not self.config.publication,
             cache_dir=root / self.config.cache,
             templates_dir=root / self.config.gabarits,
             review_months=self.config.relecture_mois,
@@ -111,7 +117,15 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             if kept.get_file_from_path(uri) is None:
                 kept.append(File.generated(config, uri, content=markdown))
         for uri in self.site.data_files():  # written while pages render; MkDocs' copy is a no-op
-            kept.append(File.generated(config, uri, abs_src_path=str(Path(config.site_dir) / uri)))
+            if not self.site.settings.preview:  # (a preview's pages do not wait for them)
+                kept.append(File.generated(config, uri, abs_src_path=str(Path(config.site_dir) / uri)))
+        if self.site.settings.preview:  # MkDocs rewrites a changed page; its neighbours too
+            self.site.stale_neighbours(
+                {
+                    f.src_uri: (Path(f.abs_src_path) if f.abs_src_path else None, Path(f.abs_dest_path))
+                    for f in kept.documentation_pages()
+                }
+            )
         self.site.start()
         return kept
 

@@ -1,0 +1,84 @@
+"""The preview (./scripts/servir runs « mkdocs serve --dirty »): after a card is edited, added,
+renamed or deleted, the folder the preview rebuilt holds the same files, byte for byte, as a
+clean build of the same sources — while it rewrote only the changed card, its neighbours and
+the pages made from the whole catalogue."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+FIXTURES = ROOT / "tests/fixtures"
+
+
+def _build(docs: Path, site: Path, cache: Path, preview: bool) -> None:
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site))
+    config.strict = False  # MkDocs warns about its own dirty builds (and a fixture lacks pages of the menu)
+    config.plugins["terreau"].config.cache = str(cache)  # type: ignore[attr-defined]
+    config.plugins.on_startup(command="serve" if preview else "build", dirty=preview)
+    build(config, dirty=preview)
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _later(path: Path) -> None:
+    """A saved file is newer than the pages written from it (coarse clocks included)."""
+    future = path.stat().st_mtime + 5
+    os.utime(path, (future, future))
+
+
+@pytest.fixture
+def preview(tmp_path: Path):  # type: ignore[no-untyped-def]
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "base", docs)
+    site = tmp_path / "apercu"
+    _build(docs, site, tmp_path / "cache", preview=True)
+
+    def again_and_compare() -> dict[str, bytes]:
+        before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+        _build(docs, site, tmp_path / "cache", preview=True)
+        clean = tmp_path / "propre"
+        shutil.rmtree(clean, ignore_errors=True)
+        _build(docs, clean, tmp_path / "cache", preview=False)
+        got, expected = _files(site), _files(clean)
+        assert sorted(got) == sorted(expected)
+        differ = [rel for rel in expected if got[rel] != expected[rel]]
+        assert differ == []
+        rewritten = {p for p in site.rglob("*.html") if before.get(p) != p.stat().st_mtime_ns}
+        return {p.relative_to(site).as_posix(): b"" for p in rewritten}
+
+    return docs, again_and_compare
+
+
+def test_the_preview_equals_a_clean_build_after_each_kind_of_change(preview) -> None:  # type: ignore[no-untyped-def]
+    docs, again_and_compare = preview
+    tool = docs / "outils/outil-essai.md"
+    # Edit: only this card's page among the cards is rewritten, and its neighbours.
+    tool.write_text(tool.read_text("utf-8") + "\nUne phrase ajoutée pendant l'aperçu.\n", "utf-8")
+    _later(tool)
+    rewritten = again_and_compare()
+    assert "outils/outil-essai.html" in rewritten
+    assert "actions/action-essai.html" not in rewritten  # a card it has nothing to do with
+    # Add a card that points to another: the card it points to now lists it (« qui y renvoie »).
+    new = docs / "outils/outil-nouveau.md"
+    text = tool.read_text("utf-8").replace("titre: ", "liens: [methode-essai]\ntitre: Nouvel ", 1)
+    new.write_text(text, "utf-8")
+    _later(new)
+    rewritten = again_and_compare()
+    assert {"outils/outil-nouveau.html", "methodes/methode-essai.html"} <= set(rewritten)
+    assert "actions/action-essai.html" not in rewritten
+    # Rename it (a new address), then delete it: no page of the old one is left behind.
+    renamed = new.with_name("outil-renomme.md")
+    new.rename(renamed)
+    _later(renamed)
+    again_and_compare()
+    renamed.unlink()
+    again_and_compare()
