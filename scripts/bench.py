@@ -338,7 +338,7 @@ def preview_latency(project_dir: Path, env: dict[str, str]) -> float:
         "-f",
         str(project_dir / "mkdocs.yml"),
     ]
-    command += ["-a", f"127.0.0.1:{port}", "--no-livereload"]
+    command += ["-a", f"127.0.0.1:{port}"]  # live reload on: it is what watches the files
     process = subprocess.Popen(
         command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
