@@ -341,6 +341,7 @@ class SiteBuild:
         # A card deleted since the last build: what pointed to it is not known any more, so every
         # card's page is rewritten (a deletion is rare; an edit is what a preview lives on).
         written = {page for _source, page in pages.values()}
+        written |= {self.settings.site_dir / r.url for r in self.catalogue.redirects}  # old addresses
         cards = [pages[c.rel_path][1] for c in self.catalogue.cards.values() if c.rel_path in pages]
         if any(page not in written for folder in {p.parent for p in cards} for page in folder.glob("*.html")):
             around = set(self.catalogue.cards)
