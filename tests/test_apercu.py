@@ -39,6 +39,10 @@ def _later(path: Path) -> None:
 def preview(tmp_path: Path):  # type: ignore[no-untyped-def]
     docs = tmp_path / "docs"
     shutil.copytree(FIXTURES / "base", docs)
+    # A merged card's old address: its page is not the leftover of a deleted card.
+    (docs / "redirections.yml").write_text(
+        "- ancienne: outils/outil-fusionne\n  nouvelle: outil-essai\n  date: 2026-11-30\n", "utf-8"
+    )
     site = tmp_path / "apercu"
     _build(docs, site, tmp_path / "cache", preview=True)
 
