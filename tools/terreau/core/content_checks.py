@@ -4,6 +4,7 @@ or a source, no legal reference without an official source, no two cards that re
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -237,18 +238,17 @@ def _pairs_above(
     uncommon word of their title, summary or keywords (``heads``), so only such pairs are
     compared — words found in more than 0.5 % of the cards (and more than 10) do not make
     pairs. On the shipped corpus this finds every pair the full comparison finds (a test)."""
-    cap = max(10, len(vectors) // 200)
-    holders: dict[str, list[str]] = {}
-    for key in sorted(vectors):
-        for word in heads[key] if heads is not None else [""]:  # None: every pair
-            holders.setdefault(word, []).append(key)
-    pairs = {
-        (a, b)
-        for keys in holders.values()
-        if len(keys) <= cap or heads is None
-        for n, a in enumerate(keys)
-        for b in keys[n + 1 :]
-    }
+    if heads is None:  # every pair
+        pairs = set(itertools.combinations(sorted(vectors), 2))
+    else:
+        cap = max(10, len(vectors) // 200)
+        holders: dict[str, list[str]] = {}
+        for key in sorted(vectors):
+            for word in heads[key]:
+                holders.setdefault(word, []).append(key)
+        pairs = {
+            pair for keys in holders.values() if len(keys) <= cap for pair in itertools.combinations(keys, 2)
+        }
     found = []
     for a, b in sorted(pairs):
         score = _dot(vectors[a], vectors[b])
@@ -275,14 +275,14 @@ def proximity(
         # The weighted sum of the parts' cosines is the dot product of one vector per card,
         # each part's unit vector scaled by the square root of its share of the weights.
         combined: dict[str, dict[Any, float]] = {cid: {} for cid in group}
+        heads: dict[str, set[str]] = {cid: set() for cid in group}  # words of all but the body
         for part, get in parts.items():
             scale = math.sqrt(_NEAR_WEIGHTS[part] / total)
-            for cid, vector in _weighted({cid: _card_words(get(c)) for cid, c in group.items()}).items():
+            bags = {cid: _card_words(get(c)) for cid, c in group.items()}
+            for cid, vector in _weighted(bags).items():
                 combined[cid].update({(part, w): scale * x for w, x in vector.items()})
-        heads = {
-            cid: set(_card_words(" ".join(get(c) for part, get in parts.items() if part != "texte")))
-            for cid, c in group.items()
-        }
+                if part != "texte":
+                    heads[cid].update(bags[cid])
         chosen = None if every_pair else heads
         pairs += [(score, group[a], group[b]) for score, a, b in _pairs_above(combined, floor, chosen)]
     return sorted(pairs, key=lambda p: (-p[0], p[1].id, p[2].id))
