@@ -22,8 +22,10 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import jinja2
 from weasyprint import CSS, HTML
 from weasyprint import __version__ as weasyprint_version
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
 from terreau.core import atomic
@@ -65,17 +67,23 @@ class Job:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def stylesheet() -> str:
-    """impression.css, closed by the axes' colour classes (as terreau.css is on the site)."""
-    css = resources.files("terreau.site").joinpath("assets/impression.css").read_text("utf-8")
-    return css + identity.stylesheet(environment())
+def stylesheet(asset: str = "impression.css", env: jinja2.Environment | None = None) -> str:
+    """A print stylesheet of assets/ (impression.css for cards and booklets), closed by the
+    axes' colour classes (as terreau.css is on the site)."""
+    css = resources.files("terreau.site").joinpath(f"assets/{asset}").read_text("utf-8")
+    return css + identity.stylesheet(env or environment())
+
+
+def _layout(job: Job, site_dir: Path, site_url: str, css: str) -> Document:
+    """The job laid out by WeasyPrint (its own stylesheet, else ``css``)."""
+    fetcher = SiteFetcher(site_dir, site_url)
+    return HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render(
+        stylesheets=[CSS(string=job.css or css)]
+    )
 
 
 def _render(job: Job, site_dir: Path, site_url: str, css: str, out: Path) -> None:
-    fetcher = SiteFetcher(site_dir, site_url)
-    document = HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=job.css or css)]
-    )
+    document = _layout(job, site_dir, site_url, css)
     # Same sources, same bytes: the dates in the PDF come from SOURCE_DATE_EPOCH.
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -107,11 +115,10 @@ def render(
     shared = stylesheet()
     paths, todo = [], []
     for job in jobs:
-        css = shared if job.css is None else job.css
-        cached = cache_dir / f"{job.key(css)}.pdf"
+        cached = cache_dir / f"{job.key(shared)}.pdf"
         paths.append(cached)
         if not _complete(cached):
-            todo.append((job, site_dir, site_url, css, cached))
+            todo.append((job, site_dir, site_url, shared, cached))
     if len(todo) > 1 and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             list(pool.map(_render_task, todo))
@@ -130,10 +137,7 @@ def page_count(job: Job, site_dir: Path, cache_dir: Path, site_url: str = PLACEH
         return int(memo.read_text("utf-8"))
     except (OSError, ValueError):
         pass
-    fetcher = SiteFetcher(site_dir, site_url)
-    document = HTML(string=job.html, base_url=job.base, url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=css)]
-    )
+    document = _layout(job, site_dir, site_url, css)
     cache_dir.mkdir(parents=True, exist_ok=True)
     atomic.write_text(memo, str(len(document.pages)))
     return len(document.pages)

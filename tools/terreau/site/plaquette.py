@@ -21,8 +21,8 @@ from terreau.core.models import Action, Axe, Parcours, Retour
 from terreau.core.situations import situations
 from terreau.core.vocabulary import vocabulary
 from terreau.derive.finder import record_population
-from terreau.site import address, identity, pdf, qr
-from terreau.site.render import Views, environment, inhabitants, period
+from terreau.site import address, pdf, qr
+from terreau.site.render import Views, inhabitants, period
 
 TARGET = "plaquette.pdf"  # its address in the site, and the page that presents it
 PAGE = "plaquette.html"
@@ -150,12 +150,8 @@ def document(views: Views, notes: int = 0) -> str:
     return views.env.get_template("plaquette.html").render(context(views), notes=notes)
 
 
-def stylesheet() -> str:
-    """assets/plaquette.css, closed by the axes' colour classes (as impression.css is)."""
-    css = resources.files("terreau.site").joinpath("assets/plaquette.css").read_text("utf-8")
-    return css + identity.stylesheet(environment())
-
-
 def job(views: Views, site_dir: Path, site_address: str, notes: int = 0) -> pdf.Job:
     """The brochure's PDF, laid out at the site's root, with its own stylesheet."""
-    return pdf.Job(site_dir / TARGET, document(views, notes), site_address, css=stylesheet())
+    return pdf.Job(
+        site_dir / TARGET, document(views, notes), site_address, css=pdf.stylesheet("plaquette.css")
+    )

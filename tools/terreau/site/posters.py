@@ -13,7 +13,6 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,13 +142,14 @@ def file_name(fmt: Format) -> str:
 
 def stylesheet(fmt: Format, env: jinja2.Environment) -> str:
     """affiches.css, preceded by the format's page and type size, closed by the axes' colours."""
-    css = resources.files("terreau.site").joinpath("assets/affiches.css").read_text("utf-8")
+    from terreau.site import pdf  # WeasyPrint: only when PDFs are made
+
     page = (
         f"@page {{ size: {fmt.name} portrait; margin: {fmt.margin}mm; }}\n"
         f"html {{ font-size: {fmt.type_size}pt; }}\n"
         f".affiche {{ height: {fmt.height - 2 * fmt.margin}mm; }}\n"
     )
-    return page + css + identity.stylesheet(env)
+    return page + pdf.stylesheet("affiches.css", env)
 
 
 def jobs(catalogue: Catalogue, site_dir: Path, site_url: str, env: jinja2.Environment) -> list[pdf.Job]:
