@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 ASSETS = "assets/terreau"
 SCRIPTS = ("terreau.css", "terreau.js", "moteur.js", "md-base.js", "raconter.js")
 LUNR_LANGUAGE = ("lunr.stemmer.support.min.js", "lunr.fr.min.js")
+PRINTED = f"{ASSETS}/impression/"  # each card's printable fragment, for the kit page
+# Files the build owns though the generator does not list them (search shards, fragments).
+OWNED = (derived.SEARCH + "/", PRINTED)
 # Where a card's header and footer go in its page (the sanitizer removes comments from cards).
 # The header holds the card's <h1>: its mark says so, or a theme may add another title.
 HEADER, FOOTER = "<!--terreau-entete <h1>-->", "<!--terreau-pied-->"
@@ -262,7 +265,7 @@ class SiteBuild:
             return text
         header, footer, _jsonld = self._parts(card)
         printable = content.replace(HEADER, header).replace(FOOTER, footer)
-        rel = f"{ASSETS}/impression/{card.id}.js"
+        rel = f"{PRINTED}{card.id}.js"
         script = search_index.script("TERREAU_IMPRESSION", printable, key=card.id)
         atomic.write_text(self.settings.site_dir / rel, script)
         self.archive.add(rel)
@@ -300,15 +303,12 @@ class SiteBuild:
             # The plaquette (issue 17): made when a page first showed its size, else now.
             self.plaquette_size()
             expected.add(plaquette.TARGET)
-        owned = (derived.SEARCH + "/", f"{ASSETS}/impression/")
         if self.settings.preview:  # written beside the pages, not announced to the generator
             expected |= set(self.data_files())
         found = output.unexpected(site, expected)
         if self.settings.preview:  # a preview's folder keeps what earlier builds wrote
             found = self._leftovers_removed(found)
-        stray = [
-            line for line in found if not (line.endswith(": fichier inattendu") and line.startswith(owned))
-        ]
+        stray = [line for line in found if not (line.endswith(output.UNEXPECTED) and line.startswith(OWNED))]
         if stray:
             raise BuildFailure(
                 "Terreau : le site construit contient des fichiers qu'aucune étape de la "
@@ -321,26 +321,23 @@ class SiteBuild:
             raise BuildFailure(str(error)) from None
         self.archive = None
 
-    def stale_neighbours(self, pages: dict[str, tuple[Path | None, Path]]) -> list[Path]:
+    def stale_neighbours(self, pages: dict[str, tuple[bool, Path]]) -> list[Path]:
         """In a preview, before the generator decides which pages changed (``pages``: a page's
-        path under docs/ → its source and its written page): the written pages of the cards
-        that show something of a changed card — those pointing to it (« qui y renvoie »), those
-        it points to, its axis — so that they are rewritten too. Returns the pages removed."""
-
-        def changed(source: Path | None, page: Path) -> bool:
-            return source is None or not page.is_file() or page.stat().st_mtime < source.stat().st_mtime
-
+        path under docs/ → whether the generator will rewrite it, and its written page): the
+        written pages of the cards that show something of a changed card — those pointing to it
+        (« qui y renvoie »), those it points to, its axis — so that they are rewritten too.
+        Returns the pages removed."""
         around: set[str] = set()
-        for rel, (source, page) in pages.items():
+        for rel, (changed, _page) in pages.items():
             card = self.catalogue.by_path(rel)
-            if card is None or not changed(source, page):
+            if card is None or not changed:
                 continue
             around |= {c.id for group in self.catalogue.used_by(card.id).values() for c in group}
             around |= points_to(card)
             around.add(getattr(card.meta, "axe", "") or "")
         # A card deleted since the last build: what pointed to it is not known any more, so every
         # card's page is rewritten (a deletion is rare; an edit is what a preview lives on).
-        written = {page for _source, page in pages.values()}
+        written = {page for _changed, page in pages.values()}
         written |= {self.settings.site_dir / r.url for r in self.catalogue.redirects}  # old addresses
         cards = [pages[c.rel_path][1] for c in self.catalogue.cards.values() if c.rel_path in pages]
         if any(page not in written for folder in {p.parent for p in cards} for page in folder.glob("*.html")):
@@ -357,14 +354,13 @@ class SiteBuild:
         """A preview rewrites only what changed: the pages of cards deleted or renamed since
         the previous build (and their print fragments) are removed, as a clean build would not
         write them. Only plain files the site folder holds; anything else stays reported."""
-        cards = {f"{ASSETS}/impression/{card_id}.js" for card_id in self.catalogue.cards}
+        fragments = {f"{PRINTED}{card_id}.js" for card_id in self.catalogue.cards}
         kept = []
         for line in found:
-            rel = line.removesuffix(" : fichier inattendu")
-            owned = rel.startswith((derived.SEARCH + "/", f"{ASSETS}/impression/"))
-            if line.endswith(" : fichier inattendu") and (
-                not owned or rel not in cards and "/impression/" in rel
-            ):
+            rel = line.removesuffix(output.UNEXPECTED)
+            ours = rel.startswith(OWNED)  # rewritten by every build, but a deleted card's fragment
+            gone = not ours or (rel.startswith(PRINTED) and rel not in fragments)
+            if line.endswith(output.UNEXPECTED) and gone:
                 (self.settings.site_dir / rel).unlink(missing_ok=True)
             else:
                 kept.append(line)

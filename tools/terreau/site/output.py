@@ -6,6 +6,8 @@ import os
 import stat
 from pathlib import Path
 
+UNEXPECTED = " : fichier inattendu"  # the line's end for a file no step announced
+
 
 def unexpected(site_dir: Path, expected: set[str]) -> list[str]:
     """Files of ``site_dir`` that no step of the build announced, and anything that is not a
@@ -24,5 +26,5 @@ def unexpected(site_dir: Path, expected: set[str]) -> list[str]:
             elif not stat.S_ISREG(mode):
                 found.append(f"{rel} : fichier spécial")
             elif rel not in expected:
-                found.append(f"{rel} : fichier inattendu")
+                found.append(rel + UNEXPECTED)
     return sorted(found)

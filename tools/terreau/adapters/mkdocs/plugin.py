@@ -121,10 +121,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
                 kept.append(File.generated(config, uri, abs_src_path=str(Path(config.site_dir) / uri)))
         if self.site.settings.preview:  # MkDocs rewrites a changed page; its neighbours too
             self.site.stale_neighbours(
-                {
-                    f.src_uri: (Path(f.abs_src_path) if f.abs_src_path else None, Path(f.abs_dest_path))
-                    for f in kept.documentation_pages()
-                }
+                {f.src_uri: (f.is_modified(), Path(f.abs_dest_path)) for f in kept.documentation_pages()}
             )
         self.site.start()
         return kept
