@@ -80,7 +80,9 @@ class SiteBuild:
         build_day, origin = builddate.pin(settings.root)
         if origin == builddate.FROM_CLOCK:
             say("Pas de dépôt Git : la date de construction sera celle du jour.")
-        self.catalogue: Catalogue = build(settings.docs_dir, display_root=settings.root)
+        self.catalogue: Catalogue = build(
+            settings.docs_dir, display_root=settings.root, review=False
+        )
         errors = self.catalogue.errors
         if errors:
             lines = "\n".join(p.format_text() for p in errors)
