@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -12,8 +12,8 @@ from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
-from terreau.core import content_checks, links, parallel, redirects, tree
-from terreau.core.loader import AnyCard, Card, M, load_card, load_page
+from terreau.core import cardcache, content_checks, links, parallel, redirects, tree
+from terreau.core.loader import AnyCard, Card, M, load_checked, load_page, read_card
 from terreau.core.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
 from terreau.core.problems import Problem, field_name, problem
 from terreau.core.yamlsafe import Path as Path_
@@ -102,13 +102,21 @@ def card_files(docs_dir: Path) -> Iterator[tuple[Path, str]]:
         yield entry.path, entry.rel
 
 
-def build(docs_dir: Path, display_root: Path | None = None, *, review: bool = True) -> Catalogue:
+def build(
+    docs_dir: Path,
+    display_root: Path | None = None,
+    *,
+    review: bool = True,
+    cache_dir: Path | None = None,
+) -> Catalogue:
     """Load every card under docs_dir and check references; never raises on bad content.
 
     Only what tree.scan allows is read: a link, a FIFO or an unknown file is a problem, never
     opened. ``review``: also the reviewer's check that compares every card with the others
     (near-duplicates, a warning that never blocks): ``terreau valider`` and the pull-request
-    checks make it; the site build skips it (it was a fifth of a 5,000-card build)."""
+    checks make it; the site build skips it (it was a fifth of a 5,000-card build).
+    ``cache_dir``: where the cards checked by the previous builds are kept (core/cardcache.py);
+    a card whose bytes did not change is not read and checked again."""
     docs_dir = docs_dir.resolve()
     shown = _display_prefix(docs_dir, display_root)
     catalogue = Catalogue()
@@ -120,10 +128,7 @@ def build(docs_dir: Path, display_root: Path | None = None, *, review: bool = Tr
         catalogue.problems.extend(problems)
         if text is not None:
             catalogue.pages[entry.rel] = text
-    files = [(e.path, e.rel, f"{shown}{e.rel}", docs_dir) for e in found.of_role("fiche")]
-    for (_path, rel, src, _root), (card, problems) in zip(
-        files, parallel.map_halves(_load, files), strict=True
-    ):
+    for rel, src, (card, problems) in _cards(found.of_role("fiche"), docs_dir, shown, cache_dir):
         catalogue.problems.extend(problems)
         if card is None:
             catalogue.broken.add(Path(rel).stem)
@@ -150,9 +155,43 @@ def build(docs_dir: Path, display_root: Path | None = None, *, review: bool = Tr
     return catalogue
 
 
-def _load(file: tuple[Path, str, str, Path]) -> tuple[AnyCard | None, list[Problem]]:
-    path, rel, src, root = file
-    return load_card(path, rel, src, root)
+def _cards(
+    entries: Iterable[tree.Entry], docs_dir: Path, shown: str, cache_dir: Path | None
+) -> Iterator[tuple[str, str, tuple[AnyCard | None, list[Problem]]]]:
+    """Each card file as (path under docs, path shown, (card or None, problems)), in order:
+    from the cache when its bytes were checked before, else checked (on two cores)."""
+    cards = cardcache.CardCache(cache_dir)
+    known: dict[int, tuple[AnyCard | None, list[Problem]]] = {}
+    todo: list[tuple[int, bytes, str, str]] = []
+    files = []
+    for i, entry in enumerate(entries):
+        src = f"{shown}{entry.rel}"
+        files.append((entry.rel, src))
+        data, problems = read_card(entry.path, src, docs_dir)
+        if data is None:
+            known[i] = (None, problems)
+            continue
+        found = cards.get(cardcache.key(data, entry.rel, src))
+        if found is not None:
+            known[i] = found
+        else:
+            todo.append((i, data, entry.rel, src))
+    for (i, data, rel, src), (card, problems, raw) in zip(
+        todo, parallel.map_halves(_check, todo), strict=True
+    ):
+        known[i] = (card, problems)
+        if card is not None and raw is not None:
+            cards.put(cardcache.key(data, rel, src), card, problems, raw)
+    cards.save()
+    for i, (rel, src) in enumerate(files):
+        yield rel, src, known[i]
+
+
+def _check(
+    item: tuple[int, bytes, str, str],
+) -> tuple[AnyCard | None, list[Problem], dict[str, Any] | None]:
+    _i, data, rel, src = item
+    return load_checked(data, rel, src)
 
 
 def _display_prefix(docs_dir: Path, display_root: Path | None) -> str:

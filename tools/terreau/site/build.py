@@ -81,7 +81,7 @@ class SiteBuild:
         if origin == builddate.FROM_CLOCK:
             say("Pas de dépôt Git : la date de construction sera celle du jour.")
         self.catalogue: Catalogue = build(
-            settings.docs_dir, display_root=settings.root, review=False
+            settings.docs_dir, display_root=settings.root, review=False, cache_dir=settings.cache_dir
         )
         errors = self.catalogue.errors
         if errors:
