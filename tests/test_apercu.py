@@ -17,12 +17,15 @@ from mkdocs.config import load_config
 FIXTURES = ROOT / "tests/fixtures"
 
 
-def _build(docs: Path, site: Path, cache: Path, preview: bool) -> None:
+def _build(docs: Path, site: Path, cache: Path, preview: bool) -> tuple[int, int]:
+    """A build; how many cards it took from the cache of rendered pages, and rendered."""
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site))
     config.strict = False  # MkDocs warns about its own dirty builds (and a fixture lacks pages of the menu)
     config.plugins["terreau"].config.cache = str(cache)  # type: ignore[attr-defined]
     config.plugins.on_startup(command="serve" if preview else "build", dirty=preview)
     build(config, dirty=preview)
+    rendered = config.plugins["terreau"].rendered  # type: ignore[attr-defined]
+    return rendered.hits, rendered.misses
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -51,7 +54,9 @@ def preview(tmp_path: Path):  # type: ignore[no-untyped-def]
         _build(docs, site, tmp_path / "cache", preview=True)
         clean = tmp_path / "propre"
         shutil.rmtree(clean, ignore_errors=True)
-        _build(docs, clean, tmp_path / "cache", preview=False)
+        # With no cache: every card rendered and checked again.
+        shutil.rmtree(tmp_path / "vide", ignore_errors=True)
+        _build(docs, clean, tmp_path / "vide", preview=False)
         got, expected = _files(site), _files(clean)
         assert sorted(got) == sorted(expected)
         differ = [rel for rel in expected if got[rel] != expected[rel]]
@@ -86,3 +91,20 @@ def test_the_preview_equals_a_clean_build_after_each_kind_of_change(preview) -> 
     again_and_compare()
     renamed.unlink()
     again_and_compare()
+
+
+def test_a_full_build_from_the_cache_of_rendered_cards_equals_one_without(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "base", docs)
+    cache = tmp_path / "cache"
+    hits, rendered = _build(docs, tmp_path / "premier", cache, preview=False)
+    assert hits == 0 and rendered > 3
+    card = docs / "methodes" / "methode-essai.md"
+    card.write_text(card.read_text("utf-8") + "\nUne phrase ajoutée.\n", "utf-8")
+    # Only the edited card is rendered again (the list of pages did not change).
+    assert _build(docs, tmp_path / "second", cache, preview=False) == (rendered - 1, 1)
+    _build(docs, tmp_path / "sans-cache", tmp_path / "vide", preview=False)
+    got, expected = _files(tmp_path / "second"), _files(tmp_path / "sans-cache")
+    assert sorted(got) == sorted(expected)
+    assert [rel for rel in expected if got[rel] != expected[rel]] == []
+    assert "Une phrase ajoutée." in (tmp_path / "second/methodes/methode-essai.html").read_text("utf-8")
