@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from terreau.site import derived
 
 FIXTURES = ROOT / "tests/fixtures"
 
@@ -24,6 +25,8 @@ def _build(docs: Path, site: Path, cache: Path, preview: bool) -> tuple[int, int
     config.plugins["terreau"].config.cache = str(cache)  # type: ignore[attr-defined]
     config.plugins.on_startup(command="serve" if preview else "build", dirty=preview)
     build(config, dirty=preview)
+    if preview:  # its search data and exports are made by another process: until they are
+        derived.wait_background()
     rendered = config.plugins["terreau"].rendered  # type: ignore[attr-defined]
     return rendered.hits, rendered.misses
 
@@ -76,6 +79,13 @@ def test_the_preview_equals_a_clean_build_after_each_kind_of_change(preview) -> 
     rewritten = again_and_compare()
     assert "outils/outil-essai.html" in rewritten
     assert "actions/action-essai.html" not in rewritten  # a card it has nothing to do with
+    # The pages made from the whole catalogue show no card's text: kept as they were…
+    assert "outils/index.html" not in rewritten and "trouver/medecin.html" not in rewritten
+    # … until what they show changes (a title).
+    tool.write_text(tool.read_text("utf-8").replace("titre: ", "titre: Autre ", 1), "utf-8")
+    _later(tool)
+    rewritten = again_and_compare()
+    assert {"outils/index.html", "outils/outil-essai.html"} <= set(rewritten)
     # Add a card that points to another: the card it points to now lists it (« qui y renvoie »).
     new = docs / "outils/outil-nouveau.md"
     text = tool.read_text("utf-8").replace("titre: ", "liens: [methode-essai]\ntitre: Nouvel ", 1)

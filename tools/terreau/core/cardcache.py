@@ -81,7 +81,8 @@ class CardCache:
 
     def get(self, card_key: str) -> tuple[AnyCard, list[Problem]] | None:
         found = _MEMORY.get(card_key)
-        if found is None and card_key in self._disk():
+        on_disk = _ON_DISK.get(self.path) if self.path is not None and self.stored is None else None
+        if found is None and (on_disk is None or card_key in on_disk) and card_key in self._disk():
             entry = self._disk()[card_key]
             revived = _revived(entry)
             if revived is not None:

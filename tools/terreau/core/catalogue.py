@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Union, cast, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -17,6 +18,8 @@ from terreau.core.loader import AnyCard, Card, M, load_checked, load_page, read_
 from terreau.core.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
 from terreau.core.problems import Problem, field_name, problem
 from terreau.core.yamlsafe import Path as Path_
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,6 +37,9 @@ class Catalogue:
     allowed: set[str] = field(default_factory=set)
     # Merged cards' old addresses (docs/redirections.yml), checked against the cards.
     redirects: list[redirects.Redirect] = field(default_factory=list)
+    # A hash of every card's path and front matter (not its text): what the pages that list
+    # the catalogue show. A preview rewrites them only when it changed.
+    face: str = ""
 
     def of_model(self, model: type[M]) -> list[Card[M]]:
         """The cards of one kind, typed by their model (``of_model(Retour)``)."""
@@ -57,6 +63,13 @@ class Catalogue:
             self._memo[key] = make()
         return list(self._memo[key])
 
+    def worked_out(self, key: str, make: Callable[[], T]) -> T:
+        """What another layer works out once per state of the catalogue (the finder's scoring
+        context, which each of the 14 situation pages asks for), not copied."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast(T, self._derived[key])
+
     @property
     def errors(self) -> list[Problem]:
         """The problems that block: warnings (heuristics) are shown, never blocking."""
@@ -74,9 +87,11 @@ class Catalogue:
         self._by_path: dict[str, AnyCard] = {}
         self._pointing: dict[str, list[AnyCard]] | None = None
         self._memo: dict[str, list[AnyCard]] = {}
+        self._derived: dict[str, object] = {}
 
     def add(self, card: AnyCard) -> None:
         self._memo.clear()
+        self._derived.clear()
         self._pointing = None
         self.cards[card.id] = card
         self._by_path[card.rel_path] = card
@@ -128,7 +143,8 @@ def build(
         catalogue.problems.extend(problems)
         if text is not None:
             catalogue.pages[entry.rel] = text
-    for rel, src, (card, problems) in _cards(found.of_role("fiche"), docs_dir, shown, cache_dir):
+    face = hashlib.sha256()
+    for rel, src, (card, problems) in _cards(found.of_role("fiche"), docs_dir, shown, cache_dir, face):
         catalogue.problems.extend(problems)
         if card is None:
             catalogue.broken.add(Path(rel).stem)
@@ -138,6 +154,7 @@ def build(
             catalogue.problems.append(problem(src, 1, "ID_DOUBLON", id=card.id, autre=other.src))
             continue
         catalogue.add(card)
+    catalogue.face = face.hexdigest()
     catalogue.problems.extend(check_references(catalogue))
     if review:
         catalogue.problems.extend(content_checks.near_duplicates(list(catalogue.cards.values())))
@@ -156,18 +173,22 @@ def build(
 
 
 def _cards(
-    entries: Iterable[tree.Entry], docs_dir: Path, shown: str, cache_dir: Path | None
+    entries: Iterable[tree.Entry], docs_dir: Path, shown: str, cache_dir: Path | None, face: Any
 ) -> Iterator[tuple[str, str, tuple[AnyCard | None, list[Problem]]]]:
     """Each card file as (path under docs, path shown, (card or None, problems)), in order:
-    from the cache when its bytes were checked before, else checked (on two cores)."""
+    from the cache when its bytes were checked before, else checked (on two cores). ``face``
+    (a hash) is given each valid card's path and front matter."""
     cards = cardcache.CardCache(cache_dir)
     known: dict[int, tuple[AnyCard | None, list[Problem]]] = {}
     todo: list[tuple[int, bytes, str, str]] = []
     files = []
+    read: dict[int, bytes] = {}
     for i, entry in enumerate(entries):
         src = f"{shown}{entry.rel}"
         files.append((entry.rel, src))
         data, problems = read_card(entry.path, src, docs_dir)
+        if data is not None:
+            read[i] = data
         if data is None:
             known[i] = (None, problems)
             continue
@@ -184,6 +205,10 @@ def _cards(
             cards.put(cardcache.key(data, rel, src), card, problems, raw)
     cards.save()
     for i, (rel, src) in enumerate(files):
+        card = known[i][0]
+        if card is not None:  # the lines before the body's first line
+            front = read[i].split(b"\n", card.body_line - 1)[: card.body_line - 1]
+            face.update(f"{rel}\0".encode() + b"\n".join(front) + b"\0")
         yield rel, src, known[i]
 
 

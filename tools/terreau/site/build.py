@@ -204,6 +204,7 @@ class SiteBuild:
         """Once the list of files is known: the offline archive and the derived files start,
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
+        derived.stop_background()  # a preview's refresh for an earlier save: stale now
         self.archive = archive.Archive(site) if self.settings.archive else archive.Skipped()
         if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
             self._prepare_posters()
@@ -283,8 +284,12 @@ class SiteBuild:
         generator says it wrote), then the offline archive. BuildFailure if anything is off."""
         site = self.settings.site_dir
         assert self.derived is not None and self.archive is not None, "start() first"
-        self.derived.finish()  # written while the pages were (a preview's pages do not wait)
+        self.derived.finish()  # written while the pages were
         self.derived.close()
+        if self.settings.preview:  # made again beside the served pages, by another process
+            derived.refresh_in_background(
+                self.settings.docs_dir, site, self.settings.cache_dir, self.settings.root
+            )
         self.archive.add_all(derived.written(site))  # after the pages, in the same order always
         expected = set(written) | ({archive.NAME, archive.PARTIAL} if self.settings.archive else set())
         # Merged cards' old addresses (issue 17): a page that leads to the card kept.

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import weakref
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from terreau.core import parallel
-from terreau.core.catalogue import Catalogue
+from terreau.core.catalogue import Catalogue, build
 from terreau.core.loader import AnyCard
 from terreau.core.pages import DATA
 from terreau.derive import export, finder, jsonld
@@ -61,8 +64,8 @@ class Writer:
         renderer: CardViews,
         preview: bool = False,
     ) -> None:
-        """``preview``: a preview rebuilds a few pages; their parts are made when asked, here, and
-        the pages do not wait for the search data and exports (finished before the build ends)."""
+        """``preview``: a preview rebuilds a few pages; their parts are made when asked, here;
+        the search data and exports are made by another process (``refresh_in_background``)."""
         self.preview = preview
         self.catalogue = catalogue
         self.site = site
@@ -75,6 +78,8 @@ class Writer:
         self.last: tuple[str, tuple[str, str, str]] = ("", ("", "", ""))
         self.child: Any = None
         self.parts_ready: Any = None  # set by the child once the parts are written
+        if preview:  # parts made when asked; search data and exports: refresh_in_background
+            return
         if parallel.can_fork():  # the child gets the catalogue without copying it
             fork = multiprocessing.get_context("fork")
             self.parts_ready = fork.Event()
@@ -91,9 +96,6 @@ class Writer:
         )
 
     def _make(self) -> None:
-        if self.preview:
-            write(self.catalogue, self.site)
-            return
         # Every card's parts in one file, and where each starts (thousands of small files
         # cost more to write, read and delete).
         where: dict[str, list[int]] = {}
@@ -157,3 +159,67 @@ class Writer:
             self.child.join()
             self.child = None
         self._removal()
+
+
+# -- a preview's search data and exports --------------------------------------------------------
+
+_BACKGROUND: list[subprocess.Popen[bytes]] = []
+
+
+def refresh_in_background(docs_dir: Path, site: Path, cache_dir: Path, root: Path) -> None:
+    """A preview (``mkdocs serve``): the search data and exports made again by another
+    process, from docs/ (its cards come from the card cache the build just wrote), while the
+    changed page is already served. A refresh still running for an earlier save is stopped."""
+    stop_background()
+    command = [
+        sys.executable,
+        "-m",
+        "terreau.site.derived",
+        str(docs_dir),
+        str(site),
+        str(cache_dir),
+        str(root),
+    ]
+    _BACKGROUND.append(subprocess.Popen(command, stdin=subprocess.DEVNULL))
+
+
+def wait_background() -> None:
+    """Until the preview's search data and exports are in place (tests, the end of a serve)."""
+    while _BACKGROUND:
+        _BACKGROUND.pop().wait()
+
+
+def stop_background() -> None:
+    while _BACKGROUND:
+        process = _BACKGROUND.pop()
+        process.terminate()
+        process.wait()
+
+
+def main(argv: list[str]) -> int:
+    docs_dir, site, cache_dir, root = map(Path, argv)
+    parallel.run_in_background()
+    catalogue = build(docs_dir, display_root=root, review=False, cache_dir=cache_dir)
+    if catalogue.errors:  # the build said them; the previous data stays
+        return 1
+    made = Path(tempfile.mkdtemp(prefix=f".{site.name}-donnees-", dir=site.parent))
+    try:
+        write(catalogue, made)
+        # Each export replaced whole; the search folder swapped (shards of the old index gone).
+        for path in sorted((made / DATA).rglob("*")):
+            if path.is_file():
+                target = site / path.relative_to(made)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        old = made / "ancien"
+        if (site / SEARCH).exists():
+            os.replace(site / SEARCH, old)
+        (site / SEARCH).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(made / SEARCH, site / SEARCH)
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -51,6 +53,7 @@ class TerreauConfig(Config):
 class TerreauPlugin(BasePlugin[TerreauConfig]):
     dirty = False  # a build that rewrites only the changed pages (mkdocs serve --dirty)
     rendered: Rendered | None = None  # cards rendered by earlier builds (rendered.py)
+    face = ""  # a preview: what the generated pages show (_generated_kept)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -121,6 +124,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for uri in self.site.data_files():  # listed for MkDocs' check of links; see on_env
             kept.append(File.generated(config, uri, abs_src_path=str(Path(config.site_dir) / uri)))
         if self.site.settings.preview:  # MkDocs rewrites a changed page; its neighbours too
+            self._generated_kept(kept, config)
             self.site.stale_neighbours(
                 {f.src_uri: (f.is_modified(), Path(f.abs_dest_path)) for f in kept.documentation_pages()}
             )
@@ -130,6 +134,24 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.rendered = Rendered(self.site.settings.cache_dir, config, files)
         return nav
+
+    def _generated_kept(self, files: Files, config: MkDocsConfig) -> None:
+        """A preview: the pages Terreau generates from the whole catalogue (listings, « Par où
+        commencer ? » situations, the kit…) are written again only when what they show
+        changed — a card's front matter, the list of cards, the redirects, the settings —
+        not at every save of a card's text. MkDocs deems a generated page always modified:
+        told otherwise here, page by page."""
+        face = hashlib.sha256(self.site.catalogue.face.encode())
+        face.update(
+            repr([sorted(self.config.items()), self.site.catalogue.redirects, config.site_url]).encode()
+        )
+        self.face = face.hexdigest()
+        if _FACES.get(config.site_dir) != self.face:
+            return
+        for uri in self.site.generated_pages():
+            file = files.get_file_from_path(uri)
+            if file is not None and file.generated_by is not None and os.path.isfile(file.abs_dest_path):
+                file.is_modified = _unmodified  # type: ignore[method-assign]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.site.pages_ready()  # before MkDocs copies files and writes pages
@@ -146,6 +168,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
+        _FACES.clear()
         if self.rendered is not None:
             self.rendered.close()
         if hasattr(self, "site"):
@@ -159,6 +182,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
             log.info(f"Fiches : {self.rendered.hits} reprises du cache, {self.rendered.misses} rendues.")
         with _stopped_on_failure():
             self.site.finish(self.written)
+        if self.site.settings.preview:  # the generated pages now show this catalogue
+            _FACES[config.site_dir] = self.face
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         return self.site.source(page.file.src_uri)
@@ -212,6 +237,15 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     @event_priority(-100)  # last: the page as it will be written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return self.site.page(page.file.src_uri, page.file.dest_uri, output, page.content or "")
+
+
+# A preview's site folder → what its generated pages show (see _generated_kept); the
+# process of mkdocs serve lives from save to save.
+_FACES: dict[str, str] = {}
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def _anchor(heading: outline.Heading) -> AnchorLink:
