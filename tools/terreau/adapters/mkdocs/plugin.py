@@ -24,6 +24,7 @@ from terreau.adapters.mkdocs.rendered import Rendered
 from terreau.core.forge import Forge
 from terreau.site import hosting, outline
 from terreau.site.build import ASSETS, BuildFailure, Settings, SiteBuild
+from terreau.site.render import CompiledInMemory
 
 log = get_plugin_logger(__name__)
 
@@ -155,6 +156,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.site.pages_ready()  # before MkDocs copies files and writes pages
+        env.bytecode_cache = CompiledInMemory()  # the theme compiled once per process (serve)
         env.globals["terreau_csp"] = hosting.CSP
         env.globals["terreau_hors_ligne"] = self.site.settings.archive  # the footer's link
         env.globals["terreau_memo"] = {}  # fragments shared by many pages, for this build
