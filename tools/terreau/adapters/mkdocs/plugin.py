@@ -180,7 +180,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.rendered is not None:
             self.rendered.close()
-            self.rendered.prune()
+            if not self.dirty:  # a preview renders a few cards: it says nothing of the others
+                self.rendered.prune()
             log.info(f"Fiches : {self.rendered.hits} reprises du cache, {self.rendered.misses} rendues.")
         with _stopped_on_failure():
             self.site.finish(self.written)
