@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import normalize_url
 
-from terreau.adapters.mkdocs.rendered import Rendered
+from terreau.adapters.mkdocs.rendered import Helper, Rendered
 from terreau.core.forge import Forge
 from terreau.site import hosting, outline
 from terreau.site.build import ASSETS, BuildFailure, Settings, SiteBuild
@@ -55,6 +55,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     dirty = False  # a build that rewrites only the changed pages (mkdocs serve --dirty)
     rendered: Rendered | None = None  # cards rendered by earlier builds (rendered.py)
     face = ""  # a preview: what the generated pages show (_generated_kept)
+    helper: Helper | None = None  # renders cards into the cache on a second core
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -134,6 +135,9 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.rendered = Rendered(self.site.settings.cache_dir, config, files)
+        if not self.dirty:  # the cards not rendered yet: half of them on a second core
+            cards = [f for f in files.documentation_pages() if self.site.is_card(f.src_uri)]
+            self.helper = Helper(config, files, cards, self.rendered)
         return nav
 
     def _generated_kept(self, files: Files, config: MkDocsConfig) -> None:
@@ -155,6 +159,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
                 file.is_modified = _unmodified  # type: ignore[method-assign]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.helper is not None:  # every page has its text now
+            self.helper.stop()
         self.site.pages_ready()  # before MkDocs copies files and writes pages
         env.bytecode_cache = CompiledInMemory()  # the theme compiled once per process (serve)
         env.globals["terreau_csp"] = hosting.CSP
@@ -171,6 +177,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         _FACES.clear()
+        if self.helper is not None:
+            self.helper.stop()
         if self.rendered is not None:
             self.rendered.close()
         if hasattr(self, "site"):
