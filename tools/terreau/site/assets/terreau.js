@@ -412,9 +412,10 @@ var terreauAxes = function (table, pos) {
     if (text) params.set("q", text);
     if (kit.length) params.set("kit", kit.join(","));
     table.facettes.forEach(function (f) { state[f.id].forEach(function (v) { params.append(f.id, v); }); });
-    var query = params.toString();
+    var query = params.toString() ? "?" + params.toString() : "";
+    if (query === window.location.search) return;  // as the page opened: nothing to change
     try {
-      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      window.history.replaceState(null, "", window.location.pathname + query);
     } catch (e) { /* some browsers refuse it over file:// */ }
   }
 
@@ -466,6 +467,17 @@ var terreauAxes = function (table, pos) {
     more.hidden = rows.length >= total;
     more.textContent = "Afficher plus de fiches (" + rows.length + " affichées sur " + total + ")";
     filters.show(total);
+  }
+
+  /* Resolves once the page has been painted (the next frame), or after 100 ms where no frame
+   * comes (a tab in the background). */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      var done = false;
+      function once() { if (!done) { done = true; resolve(); } }
+      window.requestAnimationFrame(function () { setTimeout(once, 0); });
+      setTimeout(once, 100);
+    });
   }
 
   /* The summaries of results shown before their card chunks came. */
@@ -590,7 +602,11 @@ var terreauAxes = function (table, pos) {
       var early = top.map(engine.row);
       var now = early.every(Boolean);
       if (now) render(early, kept.length, text, kept);
-      return cardsAt(top).then(function (rows) {
+      // Asking for the chunks (a script element each) takes the main thread a while: once the
+      // results are painted.
+      return (now ? afterPaint() : Promise.resolve()).then(function () {
+        return mine === run ? cardsAt(top) : null;
+      }).then(function (rows) {
         if (mine !== run) return;
         if (now) summaries(rows);
         else render(rows, kept.length, text, kept);
