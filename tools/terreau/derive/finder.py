@@ -206,6 +206,7 @@ def write(catalogue: Catalogue, folder: Path) -> None:
         "tranches": starts,
         "vides": sorted(search_index.stop_words()),
         "requete": search_index.EXPANSION,
+        "echelle": search_index.SCALE,
     }
     atomic.write_text(folder / "facettes.js", search_index.script("TERREAU_FACETTES", table))
     for k, shard in enumerate(shards):

@@ -16,8 +16,6 @@
 (function (root) {
   "use strict";
 
-  var SCALE = 1000;  // scores are shipped in thousandths (search_index.SCALE)
-
   function fold(text) {
     return text.replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/Œ/g, "OE").replace(/Æ/g, "AE")
       .normalize("NFD").replace(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g, "");
@@ -50,6 +48,7 @@
     var stop = Object.create(null);
     data.vides.forEach(function (w) { stop[w] = true; });
     var starts = data.tranches;
+    var scale = data.echelle;  // scores are shipped in thousandths (search_index.SCALE)
     var loaded = {};
     var rows = {};
 
@@ -189,7 +188,7 @@
         });
         touched.forEach(function (p) {
           if (!seen[p]) { seen[p] = 1; found.push(p); }
-          scores[p] += sums[p] / SCALE / length;
+          scores[p] += sums[p] / scale / length;
         });
       });
       return found.map(function (p) {

@@ -380,12 +380,18 @@ var terreauAxes = function (table, pos) {
   }
 
   function updateCounts(found, mask) {
+    var filtered = table.facettes.some(function (f) { return mask[f.id]; });
     table.facettes.forEach(function (f) {
-      var counts = f.valeurs.map(function () { return 0; });
-      found.forEach(function (pos) {
-        if (!passes(pos, mask, f.id)) return;
-        var code = f.codes[pos];
-        for (var i = 0; i < counts.length; i++) if (code & (1 << i)) counts[i]++;
+      // How many found cards have each combination of values, then each value: a query that
+      // thousands of cards match costs one pass over them per facet.
+      var combinations = new Uint32Array(1 << f.valeurs.length), codes = f.codes;
+      for (var k = 0; k < found.length; k++) {
+        if (!filtered || passes(found[k], mask, f.id)) combinations[codes[found[k]]]++;
+      }
+      var counts = f.valeurs.map(function (v, i) {
+        var count = 0;
+        for (var c = 0; c < combinations.length; c++) if (c & (1 << i)) count += combinations[c];
+        return count;
       });
       f.valeurs.forEach(function (v, i) {
         var span = panel.querySelector(".terreau-compte[data-facette='" + f.id + "'][data-valeur='" + v[0] + "']");
