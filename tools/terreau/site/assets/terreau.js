@@ -475,14 +475,21 @@ var terreauAxes = function (table, pos) {
     filters.show(total);
   }
 
-  /* Resolves once the page has been painted (the next frame), or after 100 ms where no frame
-   * comes (a tab in the background). */
+  /* Resolves once the page has been painted (the next frame, or 100 ms where no frame comes:
+   * a tab in the background) and has finished loading (its load event, waited for 1 s at
+   * most): what is asked for later does not hold back the end of the page's loading. */
   function afterPaint() {
     return new Promise(function (resolve) {
-      var done = false;
-      function once() { if (!done) { done = true; resolve(); } }
-      window.requestAnimationFrame(function () { setTimeout(once, 0); });
-      setTimeout(once, 100);
+      var painted = false, loaded = document.readyState === "complete";
+      function ready() { if (painted && loaded) resolve(); }
+      function paint() { painted = true; ready(); }
+      function load() { loaded = true; ready(); }
+      window.requestAnimationFrame(function () { setTimeout(paint, 0); });
+      setTimeout(paint, 100);
+      if (!loaded) {
+        window.addEventListener("load", load, { once: true });
+        setTimeout(load, 1000);
+      }
     });
   }
 
@@ -608,8 +615,8 @@ var terreauAxes = function (table, pos) {
       var early = top.map(engine.row);
       var now = early.every(Boolean);
       if (now) render(early, kept.length, text, kept);
-      // Asking for the chunks (a script element each) takes the main thread a while: once the
-      // results are painted.
+      // Asking for the chunks (a script element each) takes the main thread a while, and the
+      // page's load event would wait for them: once the results are painted and the page loaded.
       return (now ? afterPaint() : Promise.resolve()).then(function () {
         return mine === run ? cardsAt(top) : null;
       }).then(function (rows) {
