@@ -4,7 +4,6 @@ in the browser's engine."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from collections.abc import Iterator
 from importlib import resources
@@ -17,7 +16,6 @@ from terreau.core.catalogue import build
 from terreau.core.situations import situations
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder, search_index
-from terreau.site.views.pages import SEARCH_SCRIPTS
 
 # The search-quality set: a French query, and the card a person expects in the top three.
 QUERIES = [
@@ -425,19 +423,6 @@ def test_one_edit_is_lunrs_fuzzy_match() -> None:
     ]:
         assert search_index.one_edit(a, b) is expected, (a, b)
         assert search_index.one_edit(b, a) is expected, (b, a)
-
-
-def test_the_search_page_preloads_what_its_first_result_needs(site: Path) -> None:
-    """The scripts the search page asks for first are preloaded by the page itself (they
-    download while the theme's script runs), the same list as terreau.js's."""
-    html = (site / "recherche.html").read_text("utf-8")
-    preloaded = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', html)
-    script = (ROOT / "tools/terreau/site/assets/terreau.js").read_text("utf-8")
-    listed = re.search(r"var TERREAU_RECHERCHE = \[(.*?)\];", script, re.S)
-    assert listed is not None
-    assert preloaded == re.findall(r'"([^"]+)"', listed.group(1)) == list(SEARCH_SCRIPTS)
-    for src in preloaded:
-        assert (site / src).is_file(), src
 
 
 def test_lunr_js_is_shipped_without_comments_but_with_its_licence(site: Path) -> None:

@@ -12,7 +12,7 @@ var TERREAU_RACINE = (document.currentScript ||
   document.querySelector("script[src*='assets/terreau/terreau.js']")).src
   .replace(/assets\/terreau\/terreau\.js.*$/, "");
 /* The scripts the search needs before its first result, lunr's in the order they run (the
- * search page preloads the same list: SEARCH_SCRIPTS in terreau/site/views/pages.py). */
+ * search page loads them, the header's search box prefetches them). */
 var TERREAU_RECHERCHE = [
   "assets/terreau/lunr/lunr.js",
   "assets/terreau/lunr/lunr.stemmer.support.min.js",

@@ -21,16 +21,6 @@ from terreau.site import glossary, hosting
 from terreau.site.render import Views, french_date, size_label, thousands
 from terreau.site.views import listings
 
-# What the search page loads before its first result, from the site's root (the page is at
-# the root): the scripts assets/terreau.js asks for first, preloaded by the page itself.
-SEARCH_SCRIPTS = (
-    "assets/terreau/lunr/lunr.js",
-    "assets/terreau/lunr/lunr.stemmer.support.min.js",
-    "assets/terreau/lunr/lunr.fr.min.js",
-    "assets/terreau/moteur.js",
-    "assets/terreau/recherche/facettes.js",
-)
-
 
 class PageViews(Views):
     """The HTML a page of the site gets after its own text, by the page's path under docs/."""
@@ -70,7 +60,7 @@ class PageViews(Views):
                     "open": facet.id in ("type", "besoins"),
                 }
             )
-        return self.env.get_template("recherche.html").render(facets=facets, preload=SEARCH_SCRIPTS)
+        return self.env.get_template("recherche.html").render(facets=facets)
 
     def depart(self, page_url: str) -> str:
         """The home page: the situations that bring a commune here, each a link to its own
