@@ -155,14 +155,13 @@ def terreau_first_result_bytes(site: Path, docs: Path) -> tuple[int, int]:
     index = search_index.ShardedIndex(starts, [json.loads(s) for s in shards])
     data = site / "assets/terreau/recherche"
     files = [data / "facettes.js"]
-    top = [pos for pos, _ in index.search(QUERY)[:20]]
-    files += [
-        data / f"index-{k}.js"
-        for k in sorted(
-            {k for c in search_index.query_clauses(QUERY) for k in search_index.shards_of(starts, c)}
-        )
-    ]
-    files += [data / f"fiches-{k}.js" for k in sorted({p // finder.CHUNK for p in top})]
+    top = [pos for pos, _ in index.search(QUERY)[: finder.FIRST]]
+    loaded = sorted({k for c in search_index.query_clauses(QUERY) for k in search_index.shards_of(starts, c)})
+    files += [data / f"index-{k}.js" for k in loaded]
+    # The shards carry the title of their terms' best cards: the first results show without
+    # the card chunks (whose summaries follow), unless a result is not among them.
+    untitled = [p for p in top if not any(p in index.shards[k].rows for k in loaded)]
+    files += [data / f"fiches-{k}.js" for k in sorted({p // finder.CHUNK for p in untitled})]
     code = [
         site / "assets/terreau" / n
         for n in (
