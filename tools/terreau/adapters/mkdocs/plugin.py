@@ -141,21 +141,23 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         return nav
 
     def _generated_kept(self, files: Files, config: MkDocsConfig) -> None:
-        """A preview: the pages Terreau generates from the whole catalogue (listings, « Par où
-        commencer ? » situations, the kit…) are written again only when what they show
-        changed — a card's front matter, the list of cards, the redirects, the settings —
-        not at every save of a card's text. MkDocs deems a generated page always modified:
-        told otherwise here, page by page."""
+        """A preview: the pages that show the whole catalogue (listings, « Par où commencer ? »,
+        the home page, the search page…) are written again when what they show changed — a
+        card's front matter, the list of cards, the redirects, the settings — and only then,
+        not at every save of a card's text. MkDocs deems a generated page always modified and
+        a page of docs/ modified when its file is newer: told otherwise here, page by page."""
         face = hashlib.sha256(self.site.catalogue.face.encode())
         face.update(
             repr([sorted(self.config.items()), self.site.catalogue.redirects, config.site_url]).encode()
         )
         self.face = face.hexdigest()
-        if _FACES.get(config.site_dir) != self.face:
-            return
-        for uri in self.site.generated_pages():
-            file = files.get_file_from_path(uri)
-            if file is not None and file.generated_by is not None and os.path.isfile(file.abs_dest_path):
+        same = _FACES.get(config.site_dir) == self.face
+        for file in files.documentation_pages():
+            if not self.site.shows_catalogue(file.src_uri):
+                continue
+            if not same:
+                file.is_modified = _modified  # type: ignore[method-assign]
+            elif file.generated_by is not None and os.path.isfile(file.abs_dest_path):
                 file.is_modified = _unmodified  # type: ignore[method-assign]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -257,6 +259,10 @@ _FACES: dict[str, str] = {}
 
 def _unmodified() -> bool:
     return False
+
+
+def _modified() -> bool:
+    return True
 
 
 def _anchor(heading: outline.Heading) -> AnchorLink:
