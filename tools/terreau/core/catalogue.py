@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -173,43 +173,58 @@ def build(
 
 
 def _cards(
-    entries: Iterable[tree.Entry], docs_dir: Path, shown: str, cache_dir: Path | None, face: Any
+    entries: list[tree.Entry], docs_dir: Path, shown: str, cache_dir: Path | None, face: Any
 ) -> Iterator[tuple[str, str, tuple[AnyCard | None, list[Problem]]]]:
     """Each card file as (path under docs, path shown, (card or None, problems)), in order:
     from the cache when its bytes were checked before, else checked (on two cores). ``face``
-    (a hash) is given each valid card's path and front matter."""
+    (a hash) is given each valid card's path and front matter. A file this process read
+    before, unchanged since (same size, times and inode, as the scan saw them), is not read
+    again: mkdocs serve rebuilds at every save."""
     cards = cardcache.CardCache(cache_dir)
     known: dict[int, tuple[AnyCard | None, list[Problem]]] = {}
     todo: list[tuple[int, bytes, str, str]] = []
     files = []
-    read: dict[int, bytes] = {}
+    fronts: dict[int, bytes] = {}  # each valid card's front matter, for ``face``
+    read: dict[int, tuple[bytes, str]] = {}  # files read now: their bytes and cache key
     for i, entry in enumerate(entries):
         src = f"{shown}{entry.rel}"
         files.append((entry.rel, src))
+        seen = _SEEN.get((entry.path, src))
+        if seen is not None and seen[0] == entry.signature and (found := cards.get(seen[1])) is not None:
+            known[i], fronts[i] = found, seen[2]
+            continue
         data, problems = read_card(entry.path, src, docs_dir)
-        if data is not None:
-            read[i] = data
         if data is None:
             known[i] = (None, problems)
             continue
-        found = cards.get(cardcache.key(data, entry.rel, src))
+        read[i] = (data, cardcache.key(data, entry.rel, src))
+        found = cards.get(read[i][1])
         if found is not None:
             known[i] = found
         else:
             todo.append((i, data, entry.rel, src))
-    for (i, data, rel, src), (card, problems, raw) in zip(
+    for (i, _data, _rel, _src), (card, problems, raw) in zip(
         todo, parallel.map_halves(_check, todo), strict=True
     ):
         known[i] = (card, problems)
         if card is not None and raw is not None:
-            cards.put(cardcache.key(data, rel, src), card, problems, raw)
+            cards.put(read[i][1], card, problems, raw)
     cards.save()
-    for i, (rel, src) in enumerate(files):
+    for i, (data, card_key) in read.items():
         card = known[i][0]
         if card is not None:  # the lines before the body's first line
-            front = read[i].split(b"\n", card.body_line - 1)[: card.body_line - 1]
-            face.update(f"{rel}\0".encode() + b"\n".join(front) + b"\0")
+            fronts[i] = b"\n".join(data.split(b"\n", card.body_line - 1)[: card.body_line - 1])
+            entry = entries[i]
+            if entry.signature is not None:
+                _SEEN[(entry.path, files[i][1])] = (entry.signature, card_key, fronts[i])
+    for i, (rel, src) in enumerate(files):
+        if i in fronts:
+            face.update(f"{rel}\0".encode() + fronts[i] + b"\0")
         yield rel, src, known[i]
+
+
+# A card file read by this process → (its stat signature then, its cache key, its front matter).
+_SEEN: dict[tuple[Path, str], tuple[tree.Signature, str, bytes]] = {}
 
 
 def _check(

@@ -50,6 +50,10 @@ _MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 Refuse = Callable[..., None]  # refuse(rel, CODE, **params): records a problem for a file
 
 
+# A file's size, modification and change times (ns) and inode: changed if any differs.
+Signature = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class Entry:
     """A file of docs/ that may be read and published."""
@@ -57,6 +61,7 @@ class Entry:
     path: Path  # absolute
     rel: str  # POSIX path under docs/
     role: str  # "fiche", "page" or "image"
+    signature: Signature | None = field(default=None, compare=False)  # as the scan saw it
 
 
 @dataclass
@@ -111,7 +116,8 @@ def scan(docs_dir: Path, shown: str = "docs/") -> Tree:
             else:
                 role = _classify(rel, path, st.st_size, refuse)
                 if role is not None:
-                    tree.entries.append(Entry(path, rel, role))
+                    signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    tree.entries.append(Entry(path, rel, role, signature))
                     if st.st_nlink > 1:
                         inodes.setdefault((st.st_dev, st.st_ino), []).append((rel, st.st_nlink))
 
