@@ -26,7 +26,9 @@ from terreau.derive.places import departements as places_departements
 from terreau.derive.search_index import fold
 
 CHUNK = 20  # cards per metadata chunk: the top results of a query touch few, small files
-CODE_OFFSET = 48  # a facet mask m travels as the character chr(48 + m): « 0 » for none
+# A facet mask travels as digits of this alphabet, six bits each, lowest first: plain ASCII
+# letters, never a control, invisible or bidirectional character (core/hygiene.py).
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 FIRST = 20  # results on the search page's first screen (PAGE in assets/terreau.js)
 SHARD_BYTES = 20_000  # postings per index shard, before compression
 
@@ -144,27 +146,36 @@ def evidence(catalogue: Catalogue) -> dict[str, Evidence]:
 def facet_table(cards: list[AnyCard], catalogue: Catalogue) -> dict[str, Any]:
     """The facets as columns of bit masks: bit i set when the card has the facet's i-th value.
 
-    A column travels as a string, one character per card (its mask plus « decalage »): the
-    browser reads a 5,000-card table in a fraction of the time an array of numbers takes.
+    A column travels as a string, « largeur » digits of ALPHABET per card (six bits each,
+    lowest first): the browser reads a 5,000-card table in a fraction of the time an array of
+    numbers takes.
     """
     facets = []
     for facet in FACETS:
         choices = facet_choices(facet, catalogue)
-        # Masks stay below the surrogates (U+D800), which a string cannot hold alone.
-        assert len(choices) <= 15, f"facette {facet.id} : plus de 15 valeurs"
+        assert len(choices) <= 15, f"facette {facet.id} : plus de 15 valeurs"  # see terreau.js
         bit = {value: 1 << i for i, (value, _) in enumerate(choices)}
+        width = max(1, -(-len(choices) // 6))
         codes = []
         for card in cards:
             mask = 0
             for value in facet_values(card, catalogue)[facet.id]:
                 mask |= bit[value]
-            codes.append(chr(CODE_OFFSET + mask))
-        facets.append({"id": facet.id, "libelle": facet.label, "valeurs": choices, "codes": "".join(codes)})
+            codes.append("".join(ALPHABET[(mask >> (6 * k)) & 63] for k in range(width)))
+        facets.append(
+            {
+                "id": facet.id,
+                "libelle": facet.label,
+                "valeurs": choices,
+                "largeur": width,
+                "codes": "".join(codes),
+            }
+        )
     proof = evidence(catalogue)
     return {
         "n": len(cards),
         "morceau": CHUNK,
-        "decalage": CODE_OFFSET,
+        "alphabet": ALPHABET,
         "facettes": facets,
         "retours": [proof[c.id].count for c in cards],
     }

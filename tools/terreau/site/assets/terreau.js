@@ -41,14 +41,21 @@ var terreauCharger = (function () {
 })();
 
 /* ---- compact facet table ----
- * The facet table, its columns decoded once: each facet's codes travel as a string, one
- * character per card, its mask plus « decalage » (terreau/derive/finder.py, facet_table). */
+ * The facet table, its columns decoded once: each facet's codes travel as a string of
+ * « largeur » digits of « alphabet » per card, six bits each, lowest first
+ * (terreau/derive/finder.py, facet_table). */
 var terreauFacettes = function () {
   var table = window.TERREAU_FACETTES;
   if (typeof table.facettes[0].codes === "string") {
+    var digit = {};
+    for (var d = 0; d < table.alphabet.length; d++) digit[table.alphabet.charAt(d)] = d;
     table.facettes.forEach(function (f) {
-      var codes = new Uint16Array(f.codes.length);
-      for (var i = 0; i < codes.length; i++) codes[i] = f.codes.charCodeAt(i) - table.decalage;
+      var width = f.largeur, codes = new Uint32Array(f.codes.length / width);
+      for (var i = 0; i < codes.length; i++) {
+        var mask = 0;
+        for (var k = 0; k < width; k++) mask |= digit[f.codes.charAt(i * width + k)] << (6 * k);
+        codes[i] = mask;
+      }
       f.codes = codes;
     });
   }
