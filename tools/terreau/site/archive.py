@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from terreau.core import parallel
+from terreau.core import parallel, tree
 
 NAME = "terreau-hors-ligne.zip"
 PARTIAL = f".{NAME}.tmp"  # the archive while it is written
@@ -66,7 +66,10 @@ class Part:
     summary: str = ""
 
     def holds(self, rel: str) -> bool:
-        return rel in self.members or (rel.startswith(SHARED) and not rel.startswith(NOT_SHARED))
+        shared = rel.startswith(SHARED) and not rel.startswith(NOT_SHARED)
+        # Images of docs/ (in folders named « images », small by rule): every part holds them
+        # all rather than work out which page shows which.
+        return rel in self.members or shared or f"/{tree.IMAGES_FOLDER}/" in f"/{rel}"
 
 
 def partial(name: str) -> str:

@@ -14,6 +14,7 @@ from terreau.core import pages
 from terreau.core.catalogue import Catalogue, points_to
 from terreau.core.loader import AnyCard
 from terreau.core.models import FOLDERS, Action, Axe, Parcours
+from terreau.core.vocabulary import vocabulary
 from terreau.derive.search_index import fold
 from terreau.site import address as published
 from terreau.site import archive, hosting
@@ -81,7 +82,11 @@ def parts(
                 f"terreau-{axis.id}",
                 axis.meta.titre,
                 summary,
-                [axis, *actions, *needed],
+                [
+                    ("L'axe", [axis]),
+                    ("Ses fiches actions", actions),
+                    ("Les fiches vers lesquelles elles renvoient", needed),
+                ],
                 [],
             )
         )
@@ -98,7 +103,7 @@ def parts(
                 f"terreau-{FOLDERS[kind]}",
                 title,
                 summary,
-                cards,
+                [(title, cards)],
                 [_html(listing)],
             )
         )
@@ -117,21 +122,19 @@ def _part(
     folder: str,
     title: str,
     summary: str,
-    cards: list[AnyCard],
+    sections: list[tuple[str, list[AnyCard]]],
     extra_pages: list[str],
 ) -> archive.Part:
+    """An archive of ``sections`` (a title, its cards), its pages rendered."""
     members = {*(href for href, _title in SHARED_PAGES), *extra_pages}
-    for card in cards:
+    for card in (card for _title, cards in sections for card in cards):
         members |= {card.url, f"{printed}{card.id}.js"}
         if pdf:  # a card's PDF and a parcours' booklet, when the build makes them
             members.add(_html(card.url).removesuffix(".html") + ".pdf")
             if isinstance(card.meta, Parcours):
                 members.add(f"parcours/{card.id}-livret.pdf")
     online = site_url if published.is_real(site_url) else ""
-    groups: dict[str, list[AnyCard]] = {}
-    kind_rank = {kind: i for i, kind in enumerate(("axe", *KINDS))}
-    for card in sorted(cards, key=lambda c: (kind_rank.get(c.kind, 0), fold(c.meta.titre).lower(), c.id)):
-        groups.setdefault(card.kind, []).append(card)
+    kinds = vocabulary("type").terms
     context = {
         "csp": hosting.CSP,
         "styles": archive.STYLES,
@@ -145,10 +148,15 @@ def _part(
         **context,
         groups=[
             {
-                "title": "L'axe" if kind == "axe" else pages.LISTINGS[kind][1],
-                "cards": [{"href": c.url, "titre": c.meta.titre} for c in group],
+                "title": section,
+                "cards": [
+                    {"href": c.url, "titre": c.meta.titre, "type": kinds[c.kind].libelle}
+                    for c in sorted(cards, key=lambda c: (fold(c.meta.titre).lower(), c.id))
+                ],
+                "mixed": len({c.kind for c in cards}) > 1,
             }
-            for kind, group in groups.items()
+            for section, cards in sections
+            if cards
         ],
         shared=[{"href": href, "titre": title} for href, title in SHARED_PAGES],
     )
