@@ -4,6 +4,7 @@ commun hors ligne »."""
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from pathlib import Path
@@ -22,19 +23,21 @@ LINKS = re.compile(r'(?:href|src|action)="([^"]*)"')
 
 
 def test_a_part_keeps_its_own_links_and_sends_the_others_to_its_page_not_in_this_archive() -> None:
-    part = archive.Part("p.zip", "p", ("actions/a.html", "glossaire.html"), "", "")
-    html = (
+    part = archive.Part("p.zip", "p", ("actions/a.html", "glossaire.html"), {})
+    page = (
         '<a href="a.html#etapes">a</a> <a href="b.html">b</a> <a href="../glossaire.html#maturite">g</a>'
         '<a href="../index.html">sommaire</a> <a href="#haut">haut</a> <a href="https://exemple.fr/b.html">x</a>'
         '<link href="../assets/terreau/terreau.css"> <script src="../assets/terreau/recherche/a.js">'
         '<form action="../recherche.html"> <a href="../raconter.html?fiche=a">raconter</a>'
+        '<a href="../kit.html">kit</a>'
     )
-    assert archive.relink(html, "actions/a.html", part) == (
+    assert archive.relink(page, "actions/a.html", part) == (
         '<a href="a.html#etapes">a</a> <a href="../hors-archive.html">b</a> '
         '<a href="../glossaire.html#maturite">g</a>'
         '<a href="../index.html">sommaire</a> <a href="#haut">haut</a> <a href="https://exemple.fr/b.html">x</a>'
         '<link href="../assets/terreau/terreau.css"> <script src="../hors-archive.html">'
         '<form action="../hors-archive.html"> <a href="../hors-archive.html">raconter</a>'
+        '<a href="../kit.html">kit</a>'  # the part's own page saying where the kit is
     )
 
 
@@ -65,12 +68,14 @@ def test_an_axis_archive_holds_its_cards_and_no_link_inside_it_is_broken(site: P
     actions = {c.url for c in catalogue.of_model(Action) if c.meta.axe == axis}
     assert actions and actions <= files
     assert {"index.html", "hors-archive.html", f"axes/{axis}.html", "glossaire.html", "kit.html"} <= files
+    kit = html.unescape((root / "kit.html").read_text("utf-8"))  # « Voir le kit » (a script's link)
+    assert "<h1>Le kit n'est pas dans cette archive</h1>" in kit and "avec son PDF" in kit
     mine = [a for a in catalogue.of_model(Action) if a.meta.axe == axis]
     pointed = {catalogue.cards[ref].url for a in mine for ref in points_to(a)}
     assert pointed <= files  # what its actions need
     others = {c.url for c in catalogue.cards.values()} - actions - pointed - {f"axes/{axis}.html"}
     assert others and others.isdisjoint(files)
-    assert not any(f.startswith("assets/terreau/recherche/") for f in files)  # no search page
+    assert not any(f.startswith(("assets/terreau/recherche/", "assets/terreau/impression/")) for f in files)
     assert any(f.endswith(".pdf") for f in files)  # the session's site has its PDFs
     broken = []
     for rel in sorted(f for f in files if f.endswith(".html")):

@@ -36,8 +36,10 @@ FOLDER = "terreau"  # what the archive unpacks into
 # PDFs, images and compressed files gain nothing from compression: stored, faster.
 PACKED = (".pdf", ".png", ".jpg", ".gz", ".zip", ".woff2")
 # A part's own pages, at its root: what it holds (the site's home page is not in a part, so
-# the cards' link « home » opens it), and where links that leave the part lead.
-ENTRY, ABSENT = "index.html", "hors-archive.html"
+# the cards' link « home » opens it), where links that leave the part lead, and what the
+# cards' « Voir le kit » opens (the kit needs every card's print fragment: not in a part).
+ENTRY, ABSENT, KIT = "index.html", "hors-archive.html", "kit.html"
+OWN = (ENTRY, ABSENT, KIT)
 STYLES = "<!--terreau-feuilles-de-style-->"  # in those two pages: the stylesheets, once known
 # The site's files every part holds: what pages need to show (stylesheets, scripts, icons),
 # not the search data (a part has no search page), the kit's print fragments, or the theme's
@@ -55,13 +57,12 @@ NOT_SHARED = (
 @dataclass(frozen=True)
 class Part:
     """A smaller archive: its pages and PDFs (``members``, site paths), the shared assets, and
-    its two own pages (already rendered, stylesheets left to fill)."""
+    its own pages (``own``: OWN's names → pages already rendered, stylesheets left to fill)."""
 
     name: str  # the zip's file name, at the site's root
     folder: str  # what it unpacks into
     members: tuple[str, ...]
-    entry: str
-    absent: str
+    own: dict[str, str]
     title: str = ""
     summary: str = ""
 
@@ -113,7 +114,7 @@ def _relinked(url: str, folder: str, part: Part) -> str:
     target = posixpath.normpath(posixpath.join(folder, unquote(split.path)))
     if split.path.endswith("/") or target == ".":
         target = posixpath.join(target, "index.html").removeprefix("./")
-    if target.startswith("../") or target in (ENTRY, ABSENT) or part.holds(target):
+    if target.startswith("../") or target in OWN or part.holds(target):
         return url
     return posixpath.relpath(ABSENT, folder or ".")
 
@@ -166,7 +167,7 @@ def zip_files(
             if everything is not None:
                 _put(everything, f"{FOLDER}/{rel}", data, stamp)
             for part, z, sheets, memo in zip(parts, zips, styles, memos, strict=True):
-                if rel in (ENTRY, ABSENT) or not part.holds(rel):
+                if rel in OWN or not part.holds(rel):
                     continue
                 if rel.endswith(".html"):
                     page = relink(data.decode("utf-8"), rel, part, memo)
@@ -176,7 +177,7 @@ def zip_files(
                 if rel.endswith(".css"):
                     sheets.append(rel)
         for part, z, sheets in zip(parts, zips, styles, strict=True):
-            for rel, page in ((ENTRY, part.entry), (ABSENT, part.absent)):
+            for rel, page in sorted(part.own.items()):
                 _put(
                     z,
                     f"{part.folder}/{rel}",

@@ -146,9 +146,7 @@ class SiteBuild:
         # The offline archives of parts of the commons (issue 18), for publication only.
         self.parts: list[archive.Part] = []
         if settings.archive:
-            self.parts = offline.parts(
-                self.catalogue, self.pages.env, settings.site_url, settings.pdf, PRINTED
-            )
+            self.parts = offline.parts(self.catalogue, self.pages.env, settings.site_url, settings.pdf)
             self.offers = offline.offers(self.catalogue, self.parts, settings.pdf)
             self.pages.offline_list = offline.listing(self.pages.env, self.offers, None, settings.site_url)
         self.derived: derived.Writer | None = None

@@ -21,14 +21,10 @@ from terreau.site import archive, hosting
 from terreau.site.render import size_label
 
 OFFLINE_PAGE = pages.OFFLINE[0].removesuffix(".md") + ".html"
-KIT_PAGE = pages.KIT[0].removesuffix(".md") + ".html"
 # Pages of the site every archive carries, so that no link of its cards' pages leads out of it
-# for them: the words the cards link to, the kit their button « Ajouter au kit » opens (with
-# the print fragments of the archive's cards only), and the page that lists the archives (the
-# footer's link).
+# for them: the words the cards link to, and the page that lists the archives (the footer's).
 SHARED_PAGES = (
     (pages.GLOSSARY.removesuffix(".md") + ".html", "Glossaire"),
-    (KIT_PAGE, pages.KIT[1]),
     (OFFLINE_PAGE, pages.OFFLINE[1]),
 )
 # Where the list of archives goes in the page « Emporter le commun hors ligne »: the page as
@@ -56,15 +52,12 @@ def whole(catalogue: Catalogue, pdf: bool) -> Offer:
     )
 
 
-def parts(
-    catalogue: Catalogue, env: jinja2.Environment, site_url: str, pdf: bool, printed: str
-) -> list[archive.Part]:
+def parts(catalogue: Catalogue, env: jinja2.Environment, site_url: str, pdf: bool) -> list[archive.Part]:
     """One archive per axis (the axis page, its actions, the cards these point to) and one per
-    kind of card (its listing page and its cards), in the page's order: axes, then kinds.
-    ``printed``: the folder of the cards' print fragments (for the kit)."""
+    kind of card (its listing page and its cards), in the page's order: axes, then kinds."""
     found = []
     for axis in catalogue.of_model(Axe):
-        actions = [c for c in catalogue.of_model(Action) if c.meta.axe == axis.id]
+        actions: list[AnyCard] = [c for c in catalogue.of_model(Action) if c.meta.axe == axis.id]
         pointed = {ref for action in actions for ref in points_to(action)} - {c.id for c in actions}
         needed = [catalogue.cards[ref] for ref in sorted(pointed) if ref in catalogue.cards]
         summary = (
@@ -78,7 +71,6 @@ def parts(
                 env,
                 site_url,
                 pdf,
-                printed,
                 f"terreau-{axis.id}",
                 axis.meta.titre,
                 summary,
@@ -99,7 +91,6 @@ def parts(
                 env,
                 site_url,
                 pdf,
-                printed,
                 f"terreau-{FOLDERS[kind]}",
                 title,
                 summary,
@@ -118,7 +109,6 @@ def _part(
     env: jinja2.Environment,
     site_url: str,
     pdf: bool,
-    printed: str,
     folder: str,
     title: str,
     summary: str,
@@ -128,7 +118,7 @@ def _part(
     """An archive of ``sections`` (a title, its cards), its pages rendered."""
     members = {*(href for href, _title in SHARED_PAGES), *extra_pages}
     for card in (card for _title, cards in sections for card in cards):
-        members |= {card.url, f"{printed}{card.id}.js"}
+        members.add(card.url)
         if pdf:  # a card's PDF and a parcours' booklet, when the build makes them
             members.add(_html(card.url).removesuffix(".html") + ".pdf")
             if isinstance(card.meta, Parcours):
@@ -160,8 +150,13 @@ def _part(
         ],
         shared=[{"href": href, "titre": title} for href, title in SHARED_PAGES],
     )
-    absent = env.get_template("hors_ligne_absente.html").render(**context)
-    return archive.Part(f"{folder}.zip", folder, tuple(sorted(members)), entry, absent, title, summary)
+    absent = env.get_template("hors_ligne_absente.html")
+    own = {
+        archive.ENTRY: entry,
+        archive.ABSENT: absent.render(**context, kit=False),
+        archive.KIT: absent.render(**context, kit=True, pdf=pdf),
+    }
+    return archive.Part(f"{folder}.zip", folder, tuple(sorted(members)), own, title, summary)
 
 
 def offers(catalogue: Catalogue, found: list[archive.Part], pdf: bool) -> list[Offer]:
