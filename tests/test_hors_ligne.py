@@ -20,6 +20,8 @@ AXES = ("autonomie-solidarite", "resilience-alimentaire", "resilience-economique
         "resilience-sanitaire")  # fmt: skip
 KINDS = ("methodes", "outils", "actions", "retours", "parcours")
 LINKS = re.compile(r'(?:href|src|action)="([^"]*)"')
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def test_a_part_keeps_its_own_links_and_sends_the_others_to_its_page_not_in_this_archive() -> None:
@@ -120,3 +122,27 @@ def test_an_axis_archive_works_from_a_folder_with_its_stylesheets(site: Path, tm
     page.goto((root / offline.OFFLINE_PAGE).as_uri())  # the footer's page, in the archive
     assert "Vous consultez une copie hors ligne" in page.locator("article").inner_text()
     assert schemes == {"file"}
+
+
+def test_the_archives_pages_pass_axe_and_fit_a_small_phone(
+    site: Path, server: str, tmp_path: Path, browser
+) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(site / "terreau-methodes.zip") as z:
+        z.extractall(tmp_path)
+    root = tmp_path / "terreau-methodes"
+    # axe is injected as an inline script: only the test's own context may bypass the CSP.
+    context = browser.new_context(locale="fr-FR", bypass_csp=True, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for url in (
+        server + offline.OFFLINE_PAGE,
+        (root / "index.html").as_uri(),
+        (root / "hors-archive.html").as_uri(),
+        (root / "kit.html").as_uri(),
+    ):
+        page.goto(url)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == [], url
+        assert len(result["passes"]) > 5, url  # axe really ran
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), url
+    context.close()
