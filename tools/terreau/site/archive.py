@@ -11,6 +11,7 @@ sources only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -66,11 +67,15 @@ class Part:
     title: str = ""
     summary: str = ""
 
+    @functools.cached_property
+    def _members(self) -> frozenset[str]:
+        return frozenset(self.members)
+
     def holds(self, rel: str) -> bool:
         shared = rel.startswith(SHARED) and not rel.startswith(NOT_SHARED)
         # Images of docs/ (in folders named « images », small by rule): every part holds them
         # all rather than work out which page shows which.
-        return rel in self.members or shared or f"/{tree.IMAGES_FOLDER}/" in f"/{rel}"
+        return rel in self._members or shared or f"/{tree.IMAGES_FOLDER}/" in f"/{rel}"
 
 
 def partial(name: str) -> str:
@@ -82,9 +87,10 @@ def names(parts: Iterable[Part]) -> set[str]:
     return {NAME, PARTIAL} | {n for p in parts for n in (p.name, partial(p.name))}
 
 
-# Links, images, scripts and forms (the header's search). No \b before the attribute: four
-# times slower, and « data-href » is a link too.
-LINK = re.compile(r'((?:href|src|action)=")([^"]*)(")')
+# Links, images, scripts and forms (the header's search), but not a place in the same page
+# (« #… », the most frequent). No \b before the attribute: four times slower, and
+# « data-href » is a link too.
+LINK = re.compile(r'((?:href|src|action)=")(?!#)([^"]*)(")')
 
 
 def relink(html: str, rel: str, part: Part, memo: dict[tuple[str, str], str] | None = None) -> str:

@@ -85,6 +85,8 @@ def parts(catalogue: Catalogue, env: jinja2.Environment, site_url: str, pdf: boo
     for kind in KINDS:
         listing, title = pages.LISTINGS[kind]
         cards = catalogue.of_kind(kind)
+        if not cards:  # a commons without parcours yet: no empty archive
+            continue
         summary = f"les {title.lower()} ({len(cards)}) et leur liste" + (", avec leurs PDF" if pdf else "")
         found.append(
             _part(
