@@ -13,16 +13,22 @@ import pytest
 from conftest import ROOT
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from terreau.site import derived
 
 FIXTURES = ROOT / "tests/fixtures"
 
 
-def _build(docs: Path, site: Path, cache: Path, preview: bool) -> None:
+def _build(docs: Path, site: Path, cache: Path, preview: bool) -> tuple[int, int]:
+    """A build; how many cards it took from the cache of rendered pages, and rendered."""
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site))
     config.strict = False  # MkDocs warns about its own dirty builds (and a fixture lacks pages of the menu)
     config.plugins["terreau"].config.cache = str(cache)  # type: ignore[attr-defined]
     config.plugins.on_startup(command="serve" if preview else "build", dirty=preview)
     build(config, dirty=preview)
+    if preview:  # its search data and exports are made by another process: until they are
+        derived.wait_background()
+    rendered = config.plugins["terreau"].rendered  # type: ignore[attr-defined]
+    return rendered.hits, rendered.misses
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -51,7 +57,9 @@ def preview(tmp_path: Path):  # type: ignore[no-untyped-def]
         _build(docs, site, tmp_path / "cache", preview=True)
         clean = tmp_path / "propre"
         shutil.rmtree(clean, ignore_errors=True)
-        _build(docs, clean, tmp_path / "cache", preview=False)
+        # With no cache: every card rendered and checked again.
+        shutil.rmtree(tmp_path / "vide", ignore_errors=True)
+        _build(docs, clean, tmp_path / "vide", preview=False)
         got, expected = _files(site), _files(clean)
         assert sorted(got) == sorted(expected)
         differ = [rel for rel in expected if got[rel] != expected[rel]]
@@ -71,6 +79,13 @@ def test_the_preview_equals_a_clean_build_after_each_kind_of_change(preview) -> 
     rewritten = again_and_compare()
     assert "outils/outil-essai.html" in rewritten
     assert "actions/action-essai.html" not in rewritten  # a card it has nothing to do with
+    # The pages made from the whole catalogue show no card's text: kept as they were…
+    assert "outils/index.html" not in rewritten and "trouver/medecin.html" not in rewritten
+    # … until what they show changes (a title).
+    tool.write_text(tool.read_text("utf-8").replace("titre: ", "titre: Autre ", 1), "utf-8")
+    _later(tool)
+    rewritten = again_and_compare()
+    assert {"outils/index.html", "outils/outil-essai.html"} <= set(rewritten)
     # Add a card that points to another: the card it points to now lists it (« qui y renvoie »).
     new = docs / "outils/outil-nouveau.md"
     text = tool.read_text("utf-8").replace("titre: ", "liens: [methode-essai]\ntitre: Nouvel ", 1)
@@ -86,3 +101,20 @@ def test_the_preview_equals_a_clean_build_after_each_kind_of_change(preview) -> 
     again_and_compare()
     renamed.unlink()
     again_and_compare()
+
+
+def test_a_full_build_from_the_cache_of_rendered_cards_equals_one_without(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "base", docs)
+    cache = tmp_path / "cache"
+    hits, rendered = _build(docs, tmp_path / "premier", cache, preview=False)
+    assert hits == 0 and rendered > 3
+    card = docs / "methodes" / "methode-essai.md"
+    card.write_text(card.read_text("utf-8") + "\nUne phrase ajoutée.\n", "utf-8")
+    # Only the edited card is rendered again (the list of pages did not change).
+    assert _build(docs, tmp_path / "second", cache, preview=False) == (rendered - 1, 1)
+    _build(docs, tmp_path / "sans-cache", tmp_path / "vide", preview=False)
+    got, expected = _files(tmp_path / "second"), _files(tmp_path / "sans-cache")
+    assert sorted(got) == sorted(expected)
+    assert [rel for rel in expected if got[rel] != expected[rel]] == []
+    assert "Une phrase ajoutée." in (tmp_path / "second/methodes/methode-essai.html").read_text("utf-8")

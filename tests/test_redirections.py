@@ -61,6 +61,8 @@ def test_near_duplicates_can_be_silenced_with_a_reason(tmp_path: Path) -> None:
     copy = docs / "methodes" / "methode-essai-copie.md"
     copy.write_text(card, "utf-8")
     assert [p.code for p in build(docs).problems] == ["FICHES_PROCHES", "FICHES_PROCHES"]
+    # The reviewer's check (terreau valider, pull requests); the site build skips it.
+    assert build(docs, review=False).problems == []
     silenced = card.replace(
         "relu_le:", "ignorer: [FICHES_PROCHES]\nraison: Deux variantes voulues.\nrelu_le:"
     )

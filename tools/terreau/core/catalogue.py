@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Union, cast, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
-from terreau.core import content_checks, links, parallel, redirects, tree
-from terreau.core.loader import AnyCard, Card, M, load_card, load_page
+from terreau.core import cardcache, content_checks, links, parallel, redirects, tree
+from terreau.core.loader import AnyCard, Card, M, load_checked, load_page, read_card
 from terreau.core.models import KIND_OF_MODEL, Action, Axe, CardModel, Objectif, Orientation, Reference
 from terreau.core.problems import Problem, field_name, problem
 from terreau.core.yamlsafe import Path as Path_
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,6 +37,9 @@ class Catalogue:
     allowed: set[str] = field(default_factory=set)
     # Merged cards' old addresses (docs/redirections.yml), checked against the cards.
     redirects: list[redirects.Redirect] = field(default_factory=list)
+    # A hash of every card's path and front matter (not its text): what the pages that list
+    # the catalogue show. A preview rewrites them only when it changed.
+    face: str = ""
 
     def of_model(self, model: type[M]) -> list[Card[M]]:
         """The cards of one kind, typed by their model (``of_model(Retour)``)."""
@@ -57,6 +63,13 @@ class Catalogue:
             self._memo[key] = make()
         return list(self._memo[key])
 
+    def worked_out(self, key: str, make: Callable[[], T]) -> T:
+        """What another layer works out once per state of the catalogue (the finder's scoring
+        context, which each of the 14 situation pages asks for), not copied."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast(T, self._derived[key])
+
     @property
     def errors(self) -> list[Problem]:
         """The problems that block: warnings (heuristics) are shown, never blocking."""
@@ -74,9 +87,11 @@ class Catalogue:
         self._by_path: dict[str, AnyCard] = {}
         self._pointing: dict[str, list[AnyCard]] | None = None
         self._memo: dict[str, list[AnyCard]] = {}
+        self._derived: dict[str, object] = {}
 
     def add(self, card: AnyCard) -> None:
         self._memo.clear()
+        self._derived.clear()
         self._pointing = None
         self.cards[card.id] = card
         self._by_path[card.rel_path] = card
@@ -102,11 +117,21 @@ def card_files(docs_dir: Path) -> Iterator[tuple[Path, str]]:
         yield entry.path, entry.rel
 
 
-def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
+def build(
+    docs_dir: Path,
+    display_root: Path | None = None,
+    *,
+    review: bool = True,
+    cache_dir: Path | None = None,
+) -> Catalogue:
     """Load every card under docs_dir and check references; never raises on bad content.
 
     Only what tree.scan allows is read: a link, a FIFO or an unknown file is a problem, never
-    opened."""
+    opened. ``review``: also the reviewer's check that compares every card with the others
+    (near-duplicates, a warning that never blocks): ``terreau valider`` and the pull-request
+    checks make it; the site build skips it (it was a fifth of a 5,000-card build).
+    ``cache_dir``: where the cards checked by the previous builds are kept (core/cardcache.py);
+    a card whose bytes did not change is not read and checked again."""
     docs_dir = docs_dir.resolve()
     shown = _display_prefix(docs_dir, display_root)
     catalogue = Catalogue()
@@ -118,10 +143,8 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
         catalogue.problems.extend(problems)
         if text is not None:
             catalogue.pages[entry.rel] = text
-    files = [(e.path, e.rel, f"{shown}{e.rel}", docs_dir) for e in found.of_role("fiche")]
-    for (_path, rel, src, _root), (card, problems) in zip(
-        files, parallel.map_halves(_load, files), strict=True
-    ):
+    face = hashlib.sha256()
+    for rel, src, (card, problems) in _cards(found.of_role("fiche"), docs_dir, shown, cache_dir, face):
         catalogue.problems.extend(problems)
         if card is None:
             catalogue.broken.add(Path(rel).stem)
@@ -131,8 +154,10 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
             catalogue.problems.append(problem(src, 1, "ID_DOUBLON", id=card.id, autre=other.src))
             continue
         catalogue.add(card)
+    catalogue.face = face.hexdigest()
     catalogue.problems.extend(check_references(catalogue))
-    catalogue.problems.extend(content_checks.near_duplicates(list(catalogue.cards.values())))
+    if review:
+        catalogue.problems.extend(content_checks.near_duplicates(list(catalogue.cards.values())))
     catalogue.redirects, problems = redirects.read(docs_dir, shown)
     shown_paths = {card_id: card.src for card_id, card in catalogue.cards.items()}
     problems += redirects.check(
@@ -147,9 +172,51 @@ def build(docs_dir: Path, display_root: Path | None = None) -> Catalogue:
     return catalogue
 
 
-def _load(file: tuple[Path, str, str, Path]) -> tuple[AnyCard | None, list[Problem]]:
-    path, rel, src, root = file
-    return load_card(path, rel, src, root)
+def _cards(
+    entries: Iterable[tree.Entry], docs_dir: Path, shown: str, cache_dir: Path | None, face: Any
+) -> Iterator[tuple[str, str, tuple[AnyCard | None, list[Problem]]]]:
+    """Each card file as (path under docs, path shown, (card or None, problems)), in order:
+    from the cache when its bytes were checked before, else checked (on two cores). ``face``
+    (a hash) is given each valid card's path and front matter."""
+    cards = cardcache.CardCache(cache_dir)
+    known: dict[int, tuple[AnyCard | None, list[Problem]]] = {}
+    todo: list[tuple[int, bytes, str, str]] = []
+    files = []
+    read: dict[int, bytes] = {}
+    for i, entry in enumerate(entries):
+        src = f"{shown}{entry.rel}"
+        files.append((entry.rel, src))
+        data, problems = read_card(entry.path, src, docs_dir)
+        if data is not None:
+            read[i] = data
+        if data is None:
+            known[i] = (None, problems)
+            continue
+        found = cards.get(cardcache.key(data, entry.rel, src))
+        if found is not None:
+            known[i] = found
+        else:
+            todo.append((i, data, entry.rel, src))
+    for (i, data, rel, src), (card, problems, raw) in zip(
+        todo, parallel.map_halves(_check, todo), strict=True
+    ):
+        known[i] = (card, problems)
+        if card is not None and raw is not None:
+            cards.put(cardcache.key(data, rel, src), card, problems, raw)
+    cards.save()
+    for i, (rel, src) in enumerate(files):
+        card = known[i][0]
+        if card is not None:  # the lines before the body's first line
+            front = read[i].split(b"\n", card.body_line - 1)[: card.body_line - 1]
+            face.update(f"{rel}\0".encode() + b"\n".join(front) + b"\0")
+        yield rel, src, known[i]
+
+
+def _check(
+    item: tuple[int, bytes, str, str],
+) -> tuple[AnyCard | None, list[Problem], dict[str, Any] | None]:
+    _i, data, rel, src = item
+    return load_checked(data, rel, src)
 
 
 def _display_prefix(docs_dir: Path, display_root: Path | None) -> str:

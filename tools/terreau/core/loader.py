@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -108,6 +108,11 @@ def load_card(
     return load_bytes(data, rel_path, src)
 
 
+def read_card(path: Path, src: str, root: Path | None = None) -> tuple[bytes | None, list[Problem]]:
+    """A card file's bytes (read without following a link, inside ``root``), or its problems."""
+    return _read(path, root, src)
+
+
 def load_page(path: Path, root: Path, src: str) -> tuple[str | None, list[Problem]]:
     """Read one of the site's own pages (Markdown without front matter); its text or problems."""
     data, problems = _read(path, root, src)
@@ -125,20 +130,29 @@ def load_page(path: Path, root: Path, src: str) -> tuple[str | None, list[Proble
 
 def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, list[Problem]]:
     """Validate one card's content, as if it were the file ``rel_path`` under docs/."""
+    card, problems, _raw = load_checked(data, rel_path, src)
+    return card, problems
+
+
+def load_checked(
+    data: bytes, rel_path: str, src: str
+) -> tuple[AnyCard | None, list[Problem], dict[str, Any] | None]:
+    """load_bytes, with the front matter as read, once checked (what the model was given:
+    core/cardcache.py keeps it to validate the card again without reading its YAML)."""
     if len(data) > MAX_BYTES:
-        return None, [problem(src, 1, "FICHIER_TROP_GROS", taille=len(data), limite=MAX_BYTES)]
+        return None, [problem(src, 1, "FICHIER_TROP_GROS", taille=len(data), limite=MAX_BYTES)], None
     if not data.strip():
-        return None, [problem(src, 1, "FICHIER_VIDE")]
+        return None, [problem(src, 1, "FICHIER_VIDE")], None
     try:
         text = hygiene.normalise(decode(data))
     except UnicodeError as err:
-        return None, [_encoding_problem(err, data, src)]
+        return None, [_encoding_problem(err, data, src)], None
     try:
         parts = split(text)
     except ValueError:
-        return None, [problem(src, 1, "ENTETE_NON_FERMEE")]
+        return None, [problem(src, 1, "ENTETE_NON_FERMEE")], None
     if parts is None:
-        return None, [problem(src, 1, "ENTETE_ABSENTE")]
+        return None, [problem(src, 1, "ENTETE_ABSENTE")], None
     front, front_line, body, body_line = parts
 
     marked = hygiene.mark(front, front_line)
@@ -146,11 +160,10 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, li
         parsed = yamlsafe.read(marked.text, front_line)
     except yamlsafe.YamlProblem as err:
         yaml_problem = problem(src, err.line, err.code, **err.params)  # type: ignore[arg-type]
-        return None, sorted([*hygiene.raw_problems(marked, src), yaml_problem])
+        return None, sorted([*hygiene.raw_problems(marked, src), yaml_problem]), None
     if not isinstance(parsed.value, dict):
-        return None, sorted(
-            [*hygiene.raw_problems(marked, src), problem(src, front_line, "ENTETE_NON_DICTIONNAIRE")]
-        )
+        problems = [*hygiene.raw_problems(marked, src), problem(src, front_line, "ENTETE_NON_DICTIONNAIRE")]
+        return None, sorted(problems), None
 
     # Refused characters first: the values are then left without them (one message each).
     problems = hygiene.check_front(parsed, marked, src) + hygiene.scan_text(body, body_line, src)
@@ -185,7 +198,7 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, li
                     valeurs=allowed,
                 )
             )
-        return None, problems
+        return None, problems, None
     if folder_kind is not None and kind != folder_kind:
         problems.append(
             problem(
@@ -203,14 +216,14 @@ def load_bytes(data: bytes, rel_path: str, src: str) -> tuple[AnyCard | None, li
         meta = model.model_validate(parsed.value)
     except ValidationError as err:
         problems.extend(explain(err, model, parsed, src, front_line))
-        return None, problems
+        return None, problems, None
     if isinstance(meta, Retour):
         problems += communes.check(meta, parsed, src)
     problems = _silenced(problems, meta, parsed, src)
     if any(p.is_error for p in problems):
-        return None, problems
+        return None, problems, None
     card = Card(card_id, kind, rel_path, src, meta, body, body_line, parsed.lines)
-    return card, problems  # warnings only: the card is valid
+    return card, problems, parsed.value  # warnings only: the card is valid
 
 
 def _silenced(problems: list[Problem], meta: CardModel, parsed: yamlsafe.Parsed, src: str) -> list[Problem]:

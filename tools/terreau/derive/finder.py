@@ -361,6 +361,11 @@ class _Context:
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> _Context:
+        """Worked out once per catalogue (every situation page and the tables ask)."""
+        return catalogue.worked_out("finder", lambda: cls._of(catalogue))
+
+    @classmethod
+    def _of(cls, catalogue: Catalogue) -> _Context:
         kinds = ("action", "methode", "outil", "parcours")
         cards = [c for c in ordered(catalogue) if c.kind in kinds]
         proof = evidence(catalogue)

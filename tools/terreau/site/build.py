@@ -91,7 +91,9 @@ class SiteBuild:
         build_day, origin = builddate.pin(settings.root)
         if origin == builddate.FROM_CLOCK:
             say("Pas de dépôt Git : la date de construction sera celle du jour.")
-        self.catalogue: Catalogue = build(settings.docs_dir, display_root=settings.root)
+        self.catalogue: Catalogue = build(
+            settings.docs_dir, display_root=settings.root, review=False, cache_dir=settings.cache_dir
+        )
         errors = self.catalogue.errors
         if errors:
             lines = "\n".join(p.format_text() for p in errors)
@@ -160,6 +162,9 @@ class SiteBuild:
         """A file of docs/ that the checks let through (anything else is never published)."""
         return src_uri in self.catalogue.allowed
 
+    def is_card(self, src_uri: str) -> bool:
+        return self.catalogue.by_path(src_uri) is not None
+
     @staticmethod
     def is_data(src_uri: str) -> bool:
         """A data file of docs/ (redirections.yml): read by the checks, never published."""
@@ -216,12 +221,11 @@ class SiteBuild:
         """Once the list of files is known: the offline archive and the derived files start,
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
+        derived.stop_background()  # a preview's refresh for an earlier save: stale now
         self.archive = archive.Archive(site, self.parts) if self.settings.archive else archive.Skipped()
         if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
             self._prepare_posters()
-        self.derived = derived.Writer(
-            self.catalogue, site, self.cards, self.archive.add_all, preview=self.settings.preview
-        )
+        self.derived = derived.Writer(self.catalogue, site, self.cards, preview=self.settings.preview)
 
     def pages_ready(self) -> None:
         """Before the generator writes pages: the derived files must be complete."""
@@ -272,8 +276,10 @@ class SiteBuild:
         """A page as it will be written (``text``; ``content``: its article alone): the card's
         header and footer put in; its printable fragment kept for the kit page and the PDFs."""
         assert self.archive is not None, "start() first"
-        if self.written_last is None:  # static files and theme pages are in place
-            self.archive.add_present()
+        if self.written_last is None:  # static files and theme pages are in place (the
+            # derived files may be too, or not yet: named by finish(), for the same order)
+            present = archive.site_files(self.settings.site_dir)
+            self.archive.add_all([rel for rel in present if not derived.is_derived(rel)])
         else:
             self.archive.add(self.written_last)  # written after the previous page() call
         self.written_last = dest_uri
@@ -295,8 +301,13 @@ class SiteBuild:
         generator says it wrote), then the offline archive. BuildFailure if anything is off."""
         site = self.settings.site_dir
         assert self.derived is not None and self.archive is not None, "start() first"
-        self.derived.finish()  # a preview's pages did not wait for it
+        self.derived.finish()  # written while the pages were
         self.derived.close()
+        if self.settings.preview:  # made again beside the served pages, by another process
+            derived.refresh_in_background(
+                self.settings.docs_dir, site, self.settings.cache_dir, self.settings.root
+            )
+        self.archive.add_all(derived.written(site))  # after the pages, in the same order always
         expected = set(written) | (archive.names(self.parts) if self.settings.archive else set())
         # Merged cards' old addresses (issue 17): a page that leads to the card kept.
         address = self.settings.site_url if published.is_real(self.settings.site_url) else ""
@@ -320,8 +331,7 @@ class SiteBuild:
             # The plaquette (issue 17): made when a page first showed its size, else now.
             self.plaquette_size()
             expected.add(plaquette.TARGET)
-        if self.settings.preview:  # written beside the pages, not announced to the generator
-            expected |= set(self.data_files())
+        expected |= set(self.data_files())  # written beside the pages (derived.py)
         found = output.unexpected(site, expected)
         if self.settings.preview:  # a preview's folder keeps what earlier builds wrote
             found = self._leftovers_removed(found)

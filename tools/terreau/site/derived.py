@@ -4,24 +4,27 @@ and each card's header and footer (facts, links, evidence, printed QR codes) and
 None depends on a page's rendered text. Where the system can fork safely (Linux, one
 thread), a child process makes them while MkDocs renders the pages in the parent: the build
 uses a second processor core, and the memory the search index takes while it is built is
-given back when the child ends. Pages carry marks where the header and footer go; they are
-put in place as each page is written. Elsewhere (or if the child fails) everything is made
-in the build's own process, with the same bytes.
+given back when the child ends. The parts come first: the pages wait for them only, and the
+search data and exports are finished while the pages are written. Pages carry marks where
+the header and footer go; they are put in place as each page is written. Elsewhere (or if
+the child fails) everything is made in the build's own process, with the same bytes.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from terreau.core import parallel
-from terreau.core.catalogue import Catalogue
+from terreau.core.catalogue import Catalogue, build
 from terreau.core.loader import AnyCard
 from terreau.core.pages import DATA
 from terreau.derive import export, finder, jsonld
@@ -36,6 +39,16 @@ def write(catalogue: Catalogue, site: Path) -> list[str]:
     shutil.rmtree(site / SEARCH, ignore_errors=True)  # no shard left over from a bigger index
     finder.write(catalogue, site / SEARCH)
     export.write(catalogue, site / DATA)
+    return written(site)
+
+
+def is_derived(rel: str) -> bool:
+    """A file of the site written by ``write`` (in a child process, while pages are written)."""
+    return rel.startswith((SEARCH + "/", DATA + "/"))
+
+
+def written(site: Path) -> list[str]:
+    """The paths of the finder's data and the exports under ``site``, sorted."""
     made = [*(site / SEARCH).rglob("*"), *(site / DATA).rglob("*")]
     return sorted(p.relative_to(site).as_posix() for p in made if p.is_file())
 
@@ -49,17 +62,14 @@ class Writer:
         catalogue: Catalogue,
         site: Path,
         renderer: CardViews,
-        done: Callable[[list[str]], None],
         preview: bool = False,
     ) -> None:
-        """``done`` is told the files' paths as soon as they are written (by the child).
-        ``preview``: a preview rebuilds a few pages; their parts are made when asked, here, and
-        the pages do not wait for the search data and exports (finished before the build ends)."""
+        """``preview``: a preview rebuilds a few pages; their parts are made when asked, here;
+        the search data and exports are made by another process (``refresh_in_background``)."""
         self.preview = preview
         self.catalogue = catalogue
         self.site = site
         self.renderer = renderer
-        self.done = done
         self.folder = Path(tempfile.mkdtemp(prefix="terreau-parties-"))
         # Removed by close(), or when the build is interrupted (Ctrl+C), at the latest on exit.
         self._removal = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
@@ -67,8 +77,13 @@ class Writer:
         self.store: BinaryIO | None = None
         self.last: tuple[str, tuple[str, str, str]] = ("", ("", "", ""))
         self.child: Any = None
+        self.parts_ready: Any = None  # set by the child once the parts are written
+        if preview:  # parts made when asked; search data and exports: refresh_in_background
+            return
         if parallel.can_fork():  # the child gets the catalogue without copying it
-            self.child = multiprocessing.get_context("fork").Process(target=self._child, daemon=True)
+            fork = multiprocessing.get_context("fork")
+            self.parts_ready = fork.Event()
+            self.child = fork.Process(target=self._child, daemon=True)
             self.child.start()
         else:
             self._make()
@@ -81,9 +96,6 @@ class Writer:
         )
 
     def _make(self) -> None:
-        if self.preview:
-            self.done(write(self.catalogue, self.site))
-            return
         # Every card's parts in one file, and where each starts (thousands of small files
         # cost more to write, read and delete).
         where: dict[str, list[int]] = {}
@@ -93,18 +105,23 @@ class Writer:
                 where[card.id] = [out.tell(), *(len(e) for e in encoded)]
                 out.write(b"".join(encoded))
         (self.folder / INDEX).write_text(json.dumps(where), "utf-8")
-        self.done(write(self.catalogue, self.site))
+        if self.parts_ready is not None:  # the pages go on; the search data and exports follow
+            self.parts_ready.set()
+        write(self.catalogue, self.site)
 
     def _child(self) -> None:
         parallel.run_in_background()
         self._make()
 
     def wait(self) -> None:
-        """Wait for the child; if it failed, make everything here, where an error stops the
-        build with its message. A preview's pages do not wait (see finish)."""
+        """Wait for the cards' parts (the child goes on with the search data and exports, which
+        finish() waits for); if the child failed, make everything here, where an error stops
+        the build with its message. A preview's pages do not wait (see finish)."""
         if self.preview:
             return
-        self.finish()
+        while self.child is not None and not self.parts_ready.wait(0.05):
+            if not self.child.is_alive():  # ended without its parts: failed
+                self.finish()
         self.where = json.loads((self.folder / INDEX).read_text("utf-8"))
         self.store = (self.folder / PARTS).open("rb")
 
@@ -142,3 +159,67 @@ class Writer:
             self.child.join()
             self.child = None
         self._removal()
+
+
+# -- a preview's search data and exports --------------------------------------------------------
+
+_BACKGROUND: list[subprocess.Popen[bytes]] = []
+
+
+def refresh_in_background(docs_dir: Path, site: Path, cache_dir: Path, root: Path) -> None:
+    """A preview (``mkdocs serve``): the search data and exports made again by another
+    process, from docs/ (its cards come from the card cache the build just wrote), while the
+    changed page is already served. A refresh still running for an earlier save is stopped."""
+    stop_background()
+    command = [
+        sys.executable,
+        "-m",
+        "terreau.site.derived",
+        str(docs_dir),
+        str(site),
+        str(cache_dir),
+        str(root),
+    ]
+    _BACKGROUND.append(subprocess.Popen(command, stdin=subprocess.DEVNULL))
+
+
+def wait_background() -> None:
+    """Until the preview's search data and exports are in place (tests, the end of a serve)."""
+    while _BACKGROUND:
+        _BACKGROUND.pop().wait()
+
+
+def stop_background() -> None:
+    while _BACKGROUND:
+        process = _BACKGROUND.pop()
+        process.terminate()
+        process.wait()
+
+
+def main(argv: list[str]) -> int:
+    docs_dir, site, cache_dir, root = map(Path, argv)
+    parallel.run_in_background()
+    catalogue = build(docs_dir, display_root=root, review=False, cache_dir=cache_dir)
+    if catalogue.errors:  # the build said them; the previous data stays
+        return 1
+    made = Path(tempfile.mkdtemp(prefix=f".{site.name}-donnees-", dir=site.parent))
+    try:
+        write(catalogue, made)
+        # Each export replaced whole; the search folder swapped (shards of the old index gone).
+        for path in sorted((made / DATA).rglob("*")):
+            if path.is_file():
+                target = site / path.relative_to(made)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        old = made / "ancien"
+        if (site / SEARCH).exists():
+            os.replace(site / SEARCH, old)
+        (site / SEARCH).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(made / SEARCH, site / SEARCH)
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

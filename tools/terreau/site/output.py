@@ -12,19 +12,23 @@ UNEXPECTED = " : fichier inattendu"  # the line's end for a file no step announc
 def unexpected(site_dir: Path, expected: set[str]) -> list[str]:
     """Files of ``site_dir`` that no step of the build announced, and anything that is not a
     regular file (a link, a FIFO): French lines, sorted; empty when the site is clean."""
-    found = []
-    for folder, dirs, files in os.walk(site_dir):
-        for name in sorted(dirs + files):
-            path = Path(folder) / name
-            rel = path.relative_to(site_dir).as_posix()
-            mode = os.lstat(path).st_mode
+    found: list[str] = []
+    _walk(os.fspath(site_dir), "", expected, found)
+    return sorted(found)
+
+
+def _walk(folder: str, prefix: str, expected: set[str], found: list[str]) -> None:
+    """One folder (``prefix``: its path in the site, ending with « / »); never follows a link.
+    Plain strings and os.scandir: the site of a 5,000-card commons holds 20,000 files."""
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = prefix + entry.name
+            mode = entry.stat(follow_symlinks=False).st_mode
             if stat.S_ISLNK(mode):
                 found.append(f"{rel} : lien symbolique")
-                dirs[:] = [d for d in dirs if d != name]
             elif stat.S_ISDIR(mode):
-                continue
+                _walk(entry.path, rel + "/", expected, found)
             elif not stat.S_ISREG(mode):
                 found.append(f"{rel} : fichier spécial")
             elif rel not in expected:
                 found.append(rel + UNEXPECTED)
-    return sorted(found)

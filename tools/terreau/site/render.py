@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from terreau.core import attribution, communes
@@ -50,6 +51,21 @@ def size_label(octets: int) -> str:
     return f"{octets / 1_000_000:.1f}".replace(".", ",") + " Mo"
 
 
+class CompiledInMemory(jinja2.BytecodeCache):
+    """Templates compiled once per process, not once per build: ``mkdocs serve`` makes new
+    environments at every save. Kept in memory only (compiled code is never read from disk);
+    Jinja compares each template's source checksum before using it."""
+
+    store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
 def environment(override_dir: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override_dir is not None and override_dir.is_dir():
@@ -61,6 +77,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=CompiledInMemory(),
     )
     env.filters["terreau_count"] = lambda key, groups: len(groups.get(key, []))
     return env

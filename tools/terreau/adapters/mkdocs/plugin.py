@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -18,9 +20,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import normalize_url
 
+from terreau.adapters.mkdocs.rendered import Rendered
 from terreau.core.forge import Forge
 from terreau.site import hosting, outline
 from terreau.site.build import ASSETS, BuildFailure, Settings, SiteBuild
+from terreau.site.render import CompiledInMemory
 
 log = get_plugin_logger(__name__)
 
@@ -49,6 +53,8 @@ class TerreauConfig(Config):
 
 class TerreauPlugin(BasePlugin[TerreauConfig]):
     dirty = False  # a build that rewrites only the changed pages (mkdocs serve --dirty)
+    rendered: Rendered | None = None  # cards rendered by earlier builds (rendered.py)
+    face = ""  # a preview: what the generated pages show (_generated_kept)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -116,44 +122,91 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         for uri, markdown in self.site.generated_pages().items():
             if kept.get_file_from_path(uri) is None:
                 kept.append(File.generated(config, uri, content=markdown))
-        for uri in self.site.data_files():  # written while pages render; MkDocs' copy is a no-op
-            if not self.site.settings.preview:  # (a preview's pages do not wait for them)
-                kept.append(File.generated(config, uri, abs_src_path=str(Path(config.site_dir) / uri)))
+        for uri in self.site.data_files():  # listed for MkDocs' check of links; see on_env
+            kept.append(File.generated(config, uri, abs_src_path=str(Path(config.site_dir) / uri)))
         if self.site.settings.preview:  # MkDocs rewrites a changed page; its neighbours too
+            self._generated_kept(kept, config)
             self.site.stale_neighbours(
                 {f.src_uri: (f.is_modified(), Path(f.abs_dest_path)) for f in kept.documentation_pages()}
             )
         self.site.start()
         return kept
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.rendered = Rendered(self.site.settings.cache_dir, config, files)
+        return nav
+
+    def _generated_kept(self, files: Files, config: MkDocsConfig) -> None:
+        """A preview: the pages Terreau generates from the whole catalogue (listings, « Par où
+        commencer ? » situations, the kit…) are written again only when what they show
+        changed — a card's front matter, the list of cards, the redirects, the settings —
+        not at every save of a card's text. MkDocs deems a generated page always modified:
+        told otherwise here, page by page."""
+        face = hashlib.sha256(self.site.catalogue.face.encode())
+        face.update(
+            repr([sorted(self.config.items()), self.site.catalogue.redirects, config.site_url]).encode()
+        )
+        self.face = face.hexdigest()
+        if _FACES.get(config.site_dir) != self.face:
+            return
+        for uri in self.site.generated_pages():
+            file = files.get_file_from_path(uri)
+            if file is not None and file.generated_by is not None and os.path.isfile(file.abs_dest_path):
+                file.is_modified = _unmodified  # type: ignore[method-assign]
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.site.pages_ready()  # before MkDocs copies files and writes pages
+        env.bytecode_cache = CompiledInMemory()  # the theme compiled once per process (serve)
         env.globals["terreau_csp"] = hosting.CSP
         env.globals["terreau_memo"] = {}  # fragments shared by many pages, for this build
         self.written = {f.dest_uri for f in files if f.inclusion.is_included()}
         self.written |= {*config.theme.static_templates, "sitemap.xml.gz", *config.extra_templates}
+        # The exports are written by Terreau while the pages are (finish() waits for them):
+        # MkDocs, which would copy them now, is told no more of them once it checked the links.
+        for uri in self.site.data_files():
+            if (file := files.get_file_from_path(uri)) is not None:
+                files.remove(file)
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
+        _FACES.clear()
+        if self.rendered is not None:
+            self.rendered.close()
         if hasattr(self, "site"):
             self.site.abandon()
 
     @event_priority(-100)  # last: the archive holds what the other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.rendered is not None:
+            self.rendered.close()
+            if not self.dirty:  # a preview renders a few cards: it says nothing of the others
+                self.rendered.prune()
+            log.info(f"Fiches : {self.rendered.hits} reprises du cache, {self.rendered.misses} rendues.")
         with _stopped_on_failure():
             self.site.finish(self.written)
+        if self.site.settings.preview:  # the generated pages now show this catalogue
+            _FACES[config.site_dir] = self.face
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         return self.site.source(page.file.src_uri)
 
+    @event_priority(-100)  # last: the Markdown MkDocs renders, which keys the cache
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         title = self.site.title(page.file.src_uri, page.meta.get("title"))
         if title is not None:
             page.meta["title"] = title
+        if self.rendered is not None and self.site.is_card(page.file.src_uri):
+            self.rendered.replay(page, markdown)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self.site.content(page.file.src_uri, html, page.url)
+        if self.rendered is None or not self.site.is_card(page.file.src_uri):
+            return self.site.content(page.file.src_uri, html, page.url)
+        final = self.rendered.known(page, html)
+        if final is None:
+            final = self.site.content(page.file.src_uri, html, page.url)
+            self.rendered.keep(page, html, final)
+        return final
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         jsonld = self.site.jsonld(page.file.src_uri)
@@ -186,6 +239,15 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     @event_priority(-100)  # last: the page as it will be written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return self.site.page(page.file.src_uri, page.file.dest_uri, output, page.content or "")
+
+
+# A preview's site folder → what its generated pages show (see _generated_kept); the
+# process of mkdocs serve lives from save to save.
+_FACES: dict[str, str] = {}
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def _anchor(heading: outline.Heading) -> AnchorLink:
