@@ -118,3 +118,19 @@ def test_a_full_build_from_the_cache_of_rendered_cards_equals_one_without(tmp_pa
     assert sorted(got) == sorted(expected)
     assert [rel for rel in expected if got[rel] != expected[rel]] == []
     assert "Une phrase ajoutée." in (tmp_path / "second/methodes/methode-essai.html").read_text("utf-8")
+
+
+def test_a_cold_build_rendering_cards_on_two_cores_equals_one_on_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from terreau.adapters.mkdocs import rendered
+    from terreau.core import parallel
+
+    monkeypatch.setattr(rendered, "MIN_CARDS", 1)  # the corpus has 199 cards
+    hits, _ = _build(ROOT / "docs", tmp_path / "deux", tmp_path / "cache", preview=False)
+    assert hits > 20  # cards the second process rendered, found in the cache by the build
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert _build(ROOT / "docs", tmp_path / "un", tmp_path / "vide", preview=False)[0] == 0
+    got, expected = _files(tmp_path / "deux"), _files(tmp_path / "un")
+    assert sorted(got) == sorted(expected)
+    assert [rel for rel in expected if got[rel] != expected[rel]] == []

@@ -46,6 +46,38 @@ def test_header_search_leads_to_results(server: str, page) -> None:  # type: ign
     assert "S'engager dans un projet alimentaire territorial" in titles[:3]
 
 
+def test_the_header_search_box_prefetches_the_search_once_focused(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    requests: list[str] = []
+    page.goto(server + "methodes/enquete-collective.html")
+    page.wait_for_load_state("networkidle")
+    page.on("request", lambda r: requests.append(r.url.removeprefix(server)))
+    page.get_by_role("searchbox", name="Rechercher une fiche").focus()
+    page.wait_for_function("() => document.querySelectorAll('link[rel=prefetch]').length === 5")
+    page.wait_for_load_state("networkidle")
+    assert sorted(requests) == [
+        "assets/terreau/lunr/lunr.fr.min.js",
+        "assets/terreau/lunr/lunr.js",
+        "assets/terreau/lunr/lunr.stemmer.support.min.js",
+        "assets/terreau/moteur.js",
+        "assets/terreau/recherche/facettes.js",
+    ]
+
+
+def test_results_shown_before_their_summaries_get_them(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    """The first results come with the index shard; their summaries follow from the cards'
+    chunks, each in its place."""
+    catalogue = build(ROOT / "docs")
+    page.goto(server + "recherche.html?q=energie")
+    page.wait_for_selector("form[data-pret='oui']")
+    links = page.locator("#terreau-recherche-resultats li a").all()
+    summaries = page.locator(".terreau-resultat__resume").all_inner_texts()
+    assert len(links) == len(summaries) > 3
+    by_url = {card.url: card.meta.resume for card in catalogue.cards.values()}
+    for link, summary in zip(links, summaries, strict=True):
+        href = (link.get_attribute("href") or "").removeprefix(server)
+        assert summary == by_url[href].strip(), href
+
+
 def test_a_card_prints_on_a4_without_navigation(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server + "outils/guide-entretien-semi-directif.html")
     page.emulate_media(media="print")

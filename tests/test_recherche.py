@@ -1,4 +1,5 @@
-"""French search: accent-insensitive, stemmed, and the same answers in Python and in lunr.js."""
+"""French search: accent-insensitive, stemmed, lunr's scores, and the same answers in Python and
+in the browser's engine."""
 
 from __future__ import annotations
 
@@ -264,19 +265,25 @@ def test_a_mayor_who_wants_to_mobilise_a_village_gets_the_surveys_and_a_parcours
     assert route is not None and route.card.id == "demarrer-moins-de-1000-habitants"
 
 
-@pytest.mark.parametrize("max_bytes", [2_000, finder.SHARD_BYTES, 10**9])
-def test_the_shards_are_exactly_lunrs_index_cut_by_term_ranges(max_bytes: int) -> None:
-    """build_shards writes the index without lunr's Builder; lunr's own Builder, running the
-    pipeline word by word, then cut by term ranges, must give the very same shards, byte
-    for byte as the browser gets them."""
+def _lunr_index(cards: list[Any]) -> Any:
+    """lunr's own index of the cards, made by lunr.py's Builder running a pipeline word by
+    word: the reference the shards and the scorer are checked against."""
     from lunr.builder import Builder
+    from lunr.pipeline import Pipeline
 
-    search_index.register_pipeline()
-    cards = finder.ordered(build(ROOT / "docs"))
-    starts, shards = search_index.build_shards(cards, finder.labels, max_bytes)
-    texts = list(shards)
+    def stop(token: Any, i: int | None = None, tokens: Any = None) -> Any:
+        return None if search_index.fold(str(token)) in search_index.stop_words() else token
+
+    def fold(token: Any, i: int | None = None, tokens: Any = None) -> Any:
+        return token.update(lambda s, metadata=None: search_index.fold(s))
+
+    def stem(token: Any, i: int | None = None, tokens: Any = None) -> Any:
+        return token.update(lambda s, metadata=None: search_index.stem(s))
+
     reference = Builder()
-    for _label, fn in search_index.PIPELINE:
+    for label, fn in (("terreau-vides", stop), ("terreau-plier", fold), ("stemmer-fr", stem)):
+        Pipeline.registered_functions.pop(label, None)
+        Pipeline.register_function(fn, label)
         reference.pipeline.add(fn)
         reference.search_pipeline.add(fn)
     reference.ref("ref")
@@ -295,60 +302,127 @@ def test_the_shards_are_exactly_lunrs_index_cut_by_term_ranges(max_bytes: int) -
             },
             {"boost": search_index.KIND_BOOST[card.kind]},
         )
-    expected_starts, expected = _split(reference.build().serialize(), max_bytes)
+    return reference.build()
+
+
+@pytest.fixture(scope="module")
+def lunr_reference() -> tuple[list[Any], Any]:
+    cards = finder.ordered(build(ROOT / "docs"))
+    return cards, _lunr_index(cards)
+
+
+@pytest.mark.parametrize("max_bytes", [2_000, finder.SHARD_BYTES, 10**9])
+def test_the_shards_hold_lunrs_scores_cut_by_term_ranges(
+    max_bytes: int, lunr_reference: tuple[list[Any], Any]
+) -> None:
+    """build_shards works out the scores without lunr's Builder; lunr's own index, its field
+    scores added card by card and cut by term ranges, must give the very same shards, byte
+    for byte as the browser gets them."""
+    cards, reference = lunr_reference
+    starts, shards = search_index.build_shards(cards, finder.labels, max_bytes, finder.row, finder.FIRST)
+    texts = list(shards)
+    expected_starts, expected = _split(reference.serialize(), max_bytes, cards)
     assert starts == expected_starts
     assert texts == [
         json.dumps(s, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for s in expected
     ]
 
 
-def _split(serialized: dict[str, Any], max_bytes: int) -> tuple[list[str], list[dict[str, Any]]]:
-    """The reference: lunr's serialized index, cut into shards of whole term ranges.
+def _split(
+    serialized: dict[str, Any], max_bytes: int, cards: list[Any]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The reference: lunr's serialized index as shards of whole term ranges.
 
-    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings. Each shard
-    is a complete lunr index (its own term numbering, the field vectors restricted to its
-    terms): the browser loads only the shards a query needs (see ``shards_of``). Returns the
-    first term of each shard, and the shards.
+    For each term, sorted, the cards holding it: (position less the previous one, the sum of
+    the card's field scores in thousandths). A shard closes once it holds about ``max_bytes``
+    of postings, and carries the row of the ``finder.FIRST`` best cards of each of its terms.
+    Returns the first term of each shard, and the shards.
     """
-    inverted = serialized["invertedIndex"]
-    groups: list[list[Any]] = [[]]
+    by_index = {postings["_index"]: term for term, postings in serialized["invertedIndex"]}
+    held: dict[str, dict[int, int]] = {term: {} for term in by_index.values()}
+    for field_ref, values in serialized["fieldVectors"]:
+        position = int(field_ref.split("/")[1])
+        for i in range(0, len(values), 2):
+            scores = held[by_index[values[i]]]
+            scores[position] = scores.get(position, 0) + round(values[i + 1] * 1000)
+    postings: dict[str, list[int]] = {}
+    for term, scores in held.items():
+        flat, previous = [], 0
+        for position in sorted(scores):
+            flat += [position - previous, scores[position]]
+            previous = position
+        postings[term] = flat
+    groups: list[list[str]] = [[]]
     size = 0
-    for entry in inverted:
+    for term in sorted(held):
         if groups[-1] and size >= max_bytes:
             groups.append([])
             size = 0
-        groups[-1].append(entry)
-        size += len(json.dumps(entry, separators=(",", ":")))
-    shard_of_term: dict[int, tuple[int, int]] = {}
-    for shard, group in enumerate(groups):
-        for local, entry in enumerate(group):
-            shard_of_term[entry[1]["_index"]] = (shard, local)
-    vectors: list[list[Any]] = [[] for _ in groups]
-    for field_ref, values in serialized["fieldVectors"]:
-        parts: list[list[tuple[int, float]]] = [[] for _ in groups]
-        for i in range(0, len(values), 2):
-            shard, local = shard_of_term[values[i]]
-            parts[shard].append((local, values[i + 1]))
-        for shard, part in enumerate(parts):
-            if part:
-                # lunr's vectors must be sorted by term number (it merges them in order).
-                flat = [x for pair in sorted(part) for x in pair]
-                vectors[shard].append([field_ref, flat])
+        groups[-1].append(term)
+        size += len(json.dumps(postings[term], separators=(",", ":"))) + len(term) + 4
     shards = []
-    for shard, group in enumerate(groups):
-        renumbered = [[term, {**postings, "_index": local}] for local, (term, postings) in enumerate(group)]
+    for group in groups:
+        best = set()
+        for term in group:
+            best |= set(sorted(held[term], key=lambda p, t=term: (-held[t][p], p))[: finder.FIRST])
         shards.append(
             {
-                "version": serialized["version"],
-                "fields": serialized["fields"],
-                "fieldVectors": vectors[shard],
-                "invertedIndex": renumbered,
-                "pipeline": serialized["pipeline"],
+                "termes": group,
+                "postes": [postings[term] for term in group],
+                "fiches": [[p, *finder.row(cards[p])] for p in sorted(best)],
             }
         )
-    starts = [group[0][0] if group else "" for group in groups]
+    starts = [group[0] if group else "" for group in groups]
     starts[0] = ""
     return starts, shards
+
+
+def test_the_scores_are_lunrs(lunr_reference: tuple[list[Any], Any]) -> None:
+    """The shards are read without lunr (in the browser too): the same query, asked of
+    lunr.py's own index term by term as the search asks it, ranks the same cards with the same
+    scores."""
+    from lunr.query import Query
+
+    cards, reference = lunr_reference
+    starts, shards = search_index.build_shards(cards, finder.labels, 10**9)
+    ours = search_index.ShardedIndex(starts, [json.loads(s) for s in shards])
+    queries = [q for q, _ in QUERIES] + ["energie climat", "composte", "alimentaton", "agir ensemble"]
+    for text in queries:
+        asked: dict[str, list[search_index.Clause]] = {}
+        for clause in search_index.query_clauses(text, ours.cards_with):
+            asked.setdefault(clause.of, []).append(clause)
+        scores: dict[int, float] = {}
+        for clauses in asked.values():
+            query = reference.create_query()
+            for c in clauses:
+                query.term(
+                    c.term,
+                    use_pipeline=False,
+                    boost=c.boost,
+                    wildcard=Query.WILDCARD_TRAILING if c.prefix else Query.WILDCARD_NONE,
+                    edit_distance=1 if c.typo else 0,
+                )
+            for result in reference.query(query):
+                scores[int(result["ref"])] = scores.get(int(result["ref"]), 0.0) + result["score"]
+        lunr = sorted(((p, round(s, 6)) for p, s in scores.items()), key=lambda ps: (-ps[1], ps[0]))
+        found = ours.search(text)
+        assert [p for p, _ in found] == [p for p, _ in lunr], text
+        assert [s for _, s in found] == pytest.approx([s for _, s in lunr], abs=2e-6), text
+
+
+def test_one_edit_is_lunrs_fuzzy_match() -> None:
+    for a, b, expected in [
+        ("questionnair", "questionnair", True),
+        ("questionair", "questionnair", True),  # a letter added
+        ("residens", "resident", True),  # replaced
+        ("reisdent", "resident", True),  # two neighbours swapped
+        ("residen", "resident", True),  # the last letter removed
+        ("esident", "resident", True),  # the first
+        ("rseidetn", "resident", False),
+        ("resid", "resident", False),
+    ]:
+        assert search_index.one_edit(a, b) is expected, (a, b)
+        assert search_index.one_edit(b, a) is expected, (b, a)
 
 
 def test_lunr_js_is_shipped_without_comments_but_with_its_licence(site: Path) -> None:

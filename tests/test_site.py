@@ -78,7 +78,7 @@ def test_search_files_are_served_with_the_site(site: Path) -> None:
     assert table.startswith("window.TERREAU_FACETTES={")
     shard = (site / "assets/terreau/recherche/index-0.js").read_text("utf-8")
     assert shard.startswith("(window.TERREAU_TRANCHES=window.TERREAU_TRANCHES||{})[0]={")
-    assert '"stemmer-fr"' in shard and '"terreau-plier"' in shard
+    assert '"termes":[' in shard and '"postes":[' in shard and '"fiches":[' in shard
 
 
 def test_pages_load_nothing_from_another_host(site: Path) -> None:

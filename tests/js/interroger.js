@@ -1,5 +1,6 @@
-// Loads the built site's search data in lunr.js under node, exactly as the browser does
-// (facet table, every index shard, the engine), and answers queries read as JSON from stdin:
+// Loads the built site's search data under node, exactly as the browser does
+// (facet table, every index shard, the engine with lunr.fr's stemmer), and answers queries
+// read as JSON from stdin:
 // {"requetes": [...], "mots": [...]} → {"resultats": [[[position, score], ...], ...], "racines": [...]}.
 // Usage: node interroger.js SITE_DIR LUNR_JS STEMMER_SUPPORT_JS LUNR_FR_JS
 "use strict";

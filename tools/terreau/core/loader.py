@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,7 +35,7 @@ class Card(Generic[M]):
     body_line: int  # 1-based line of the body's first line in the file
     lines: dict[yamlsafe.Path, int]
 
-    @property
+    @functools.cached_property  # asked ~20 times per card per build (links, listings, index)
     def url(self) -> str:
         """The card's page address, relative to the site root: methodes/x.html."""
         return str(PurePosixPath(self.rel_path).with_suffix(".html"))

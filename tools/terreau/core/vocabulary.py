@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -44,7 +45,11 @@ class Vocabulary:
 
     def rank(self, term_id: str) -> int:
         """A value's place in the vocabulary's order (cheapest, shortest, least tried first)."""
-        return list(self.terms).index(term_id)
+        return self._ranks[term_id]
+
+    @functools.cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {term_id: i for i, term_id in enumerate(self.terms)}
 
     def size_of(self, population: int) -> str:
         """The commune size a population falls in (vocabulary taille_commune)."""

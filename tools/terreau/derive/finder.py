@@ -26,7 +26,9 @@ from terreau.derive.places import departements as places_departements
 from terreau.derive.search_index import fold
 
 CHUNK = 20  # cards per metadata chunk: the top results of a query touch few, small files
-SHARD_BYTES = 60_000  # postings per index shard, before compression
+CODE_OFFSET = 48  # a facet mask m travels as the character chr(48 + m): « 0 » for none
+FIRST = 20  # results on the search page's first screen (PAGE in assets/terreau.js)
+SHARD_BYTES = 20_000  # postings per index shard, before compression
 
 
 @dataclass(frozen=True)
@@ -140,22 +142,29 @@ def evidence(catalogue: Catalogue) -> dict[str, Evidence]:
 
 
 def facet_table(cards: list[AnyCard], catalogue: Catalogue) -> dict[str, Any]:
-    """The facets as columns of bit masks: bit i set when the card has the facet's i-th value."""
+    """The facets as columns of bit masks: bit i set when the card has the facet's i-th value.
+
+    A column travels as a string, one character per card (its mask plus « decalage »): the
+    browser reads a 5,000-card table in a fraction of the time an array of numbers takes.
+    """
     facets = []
     for facet in FACETS:
         choices = facet_choices(facet, catalogue)
+        # Masks stay below the surrogates (U+D800), which a string cannot hold alone.
+        assert len(choices) <= 15, f"facette {facet.id} : plus de 15 valeurs"
         bit = {value: 1 << i for i, (value, _) in enumerate(choices)}
         codes = []
         for card in cards:
             mask = 0
             for value in facet_values(card, catalogue)[facet.id]:
                 mask |= bit[value]
-            codes.append(mask)
-        facets.append({"id": facet.id, "libelle": facet.label, "valeurs": choices, "codes": codes})
+            codes.append(chr(CODE_OFFSET + mask))
+        facets.append({"id": facet.id, "libelle": facet.label, "valeurs": choices, "codes": "".join(codes)})
     proof = evidence(catalogue)
     return {
         "n": len(cards),
         "morceau": CHUNK,
+        "decalage": CODE_OFFSET,
         "facettes": facets,
         "retours": [proof[c.id].count for c in cards],
     }
@@ -163,9 +172,13 @@ def facet_table(cards: list[AnyCard], catalogue: Catalogue) -> dict[str, Any]:
 
 def chunks(cards: list[AnyCard]) -> list[list[list[str]]]:
     """Title, address, kind and summary of the cards, CHUNK at a time, in position order."""
-    kind = vocabulary("type")
-    rows = [[c.meta.titre, c.url, kind.label(c.kind), c.meta.resume, c.kind] for c in cards]
+    rows = [[*row(c), c.meta.resume, c.kind] for c in cards]
     return [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
+
+
+def row(card: AnyCard) -> list[str]:
+    """What a result shows before its summary: title, address, kind (also in the shards)."""
+    return [card.meta.titre, card.url, vocabulary("type").label(card.kind)]
 
 
 def labels(card: AnyCard) -> list[str]:
@@ -180,7 +193,7 @@ def labels(card: AnyCard) -> list[str]:
 def search_data(catalogue: Catalogue) -> tuple[list[AnyCard], list[str], Iterator[str]]:
     """The cards in position order, and the index cut into shards (first terms, JSON texts)."""
     cards = ordered(catalogue)
-    starts, shards = search_index.build_shards(cards, labels, SHARD_BYTES)
+    starts, shards = search_index.build_shards(cards, labels, SHARD_BYTES, row, FIRST)
     return cards, starts, shards
 
 
@@ -193,6 +206,7 @@ def write(catalogue: Catalogue, folder: Path) -> None:
         "tranches": starts,
         "vides": sorted(search_index.stop_words()),
         "requete": search_index.EXPANSION,
+        "echelle": search_index.SCALE,
     }
     atomic.write_text(folder / "facettes.js", search_index.script("TERREAU_FACETTES", table))
     for k, shard in enumerate(shards):

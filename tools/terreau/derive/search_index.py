@@ -1,23 +1,21 @@
-"""The French search index: built in Python with lunr.py, queried by lunr.js in the browser.
+"""The French search index: lunr's BM25 scores, worked out here, read by assets/moteur.js.
 
-Text goes through the same steps on both sides, under the same pipeline labels:
-split into words (letters and digits), drop French stop words (``terreau-vides``),
-fold accents and ligatures (``terreau-plier``: « Énergie » → « energie »), then the
-French Snowball stemmer (``stemmer-fr``: lunr.fr.js in the browser, NLTK's here;
-they agree word for word, which a test checks on the whole corpus).
-Folding comes before stemming so that a word typed with or without its accents
-reaches the stemmer identically.
+Text goes through the same steps on both sides: split into words (letters and digits),
+drop French stop words, fold accents and ligatures (« Énergie » → « energie »), then the
+French Snowball stemmer (lunr.fr.js in the browser, NLTK's here; they agree word for word,
+which a test checks on the whole corpus). Folding comes before stemming so that a word
+typed with or without its accents reaches the stemmer identically.
 
 A query is expanded the same way on both sides (see ``query_clauses`` and
 assets/moteur.js): the exact stem first; then, only for a term few cards hold, a prefix
 (the stem itself, or a shorter stem for long terms, so that « alimentaire » meets
-« alimentation ») and a one-letter typo allowance.
+« alimentation ») and a one-letter typo allowance. Both sides score alike (``ShardedIndex``):
+lunr's query arithmetic over the raw postings, with no lunr index built in the browser.
 """
 
 from __future__ import annotations
 
 import bisect
-import io
 import json
 import math
 import re
@@ -49,33 +47,6 @@ def _stemmer() -> Any:
 @cache
 def stem(word: str) -> str:
     return str(_stemmer().stem(word))
-
-
-def _stop(token: Any, i: int | None = None, tokens: Any = None) -> Any:
-    return None if fold(str(token)) in stop_words() else token
-
-
-def _fold(token: Any, i: int | None = None, tokens: Any = None) -> Any:
-    return token.update(lambda s, metadata=None: fold(s))
-
-
-def _stem(token: Any, i: int | None = None, tokens: Any = None) -> Any:
-    return token.update(lambda s, metadata=None: stem(s))
-
-
-PIPELINE = (("terreau-vides", _stop), ("terreau-plier", _fold), ("stemmer-fr", _stem))
-
-
-@cache
-def register_pipeline() -> None:
-    """Give lunr.py the pipeline's functions under their labels (before it loads or builds
-    an index that names them)."""
-    from lunr.pipeline import Pipeline
-
-    for label, fn in PIPELINE:
-        # lunr registers its own "stemmer-fr" when NLTK is installed; ours replaces it quietly.
-        Pipeline.registered_functions.pop(label, None)
-        Pipeline.register_function(fn, label)
 
 
 @cache
@@ -165,24 +136,32 @@ def document(card: AnyCard, labels: Iterable[str]) -> dict[str, list[str]]:
 # lunr's BM25 parameters (lunr.Builder's defaults).
 _K1 = 1.2
 _B = 0.75
+# Scores are shipped as integers, in thousandths: lunr rounds each field's score to three
+# decimals; a card's score for a term is the sum over its fields, added exactly.
+SCALE = 1000
 
 
-def build_shards(cards: list[AnyCard], labels_of: Any, max_bytes: int) -> tuple[list[str], Iterator[str]]:
-    """The lunr index of ``cards``, cut into shards of whole term ranges, as JSON texts.
+def build_shards(
+    cards: list[AnyCard],
+    labels_of: Any,
+    max_bytes: int,
+    row_of: Callable[[AnyCard], list[str]] | None = None,
+    first: int = 20,
+) -> tuple[list[str], Iterator[str]]:
+    """lunr's BM25 index of ``cards``, cut into shards of whole term ranges, as JSON texts.
 
-    A card's reference is its position in the list (every posting repeats it: positions
-    keep the index small); ``labels_of(card)`` adds facet labels as words, so that « élus »
-    finds the cards elected officials carry.
+    A card's reference is its position in the list; ``labels_of(card)`` adds facet labels as
+    words, so that « élus » finds the cards elected officials carry.
 
-    Terms are sorted; a shard closes once it holds about ``max_bytes`` of postings. Each
-    shard is a complete lunr index (its own term numbering, the field vectors restricted to
-    its terms): the browser loads only the shards a query needs (see ``shards_of``).
-    Returns the first term of each shard, and the shards one by one (a shard's text is made
-    when it is asked for, and its part of the field vectors then dropped).
-
-    This is the index lunr's own Builder makes, then cut (a test compares them), without
-    lunr's per-posting dictionaries and token tree, which took a gigabyte at 5,000 cards:
-    postings are arrays of positions, and each shard is written straight to text.
+    The scores are lunr's (a test builds lunr's own index and compares), stored the way the
+    browser reads them with no lunr object: for each term, sorted, the cards holding it as
+    pairs (position, less the previous position; the sum of the card's field scores, in
+    thousandths) — lunr's query vector divides by the same length in every field, so a card's
+    field scores for a term can be added before the query. A shard closes once it holds
+    about ``max_bytes`` of postings. With ``row_of``, each shard also carries the row
+    (title, address, kind) of the ``first`` best cards of each of its terms, so that a query
+    shows its first results without another file (see assets/terreau.js).
+    Returns the first term of each shard, and the shards one by one.
     """
     names = list(FIELDS)
     count = len(cards)
@@ -213,7 +192,7 @@ def build_shards(cards: list[AnyCard], labels_of: Any, max_bytes: int) -> tuple[
             fields_of.append((tids, tfs, len(analysed[name])))
             totals[f] += len(analysed[name])
     if not count:
-        return [""], iter([_shard_text(names, "", [])])
+        return [""], iter([_shard_text([], [], [])])
     average = [total / count for total in totals]
     idf = []
     for tid in range(len(terms)):
@@ -221,7 +200,22 @@ def build_shards(cards: list[AnyCard], labels_of: Any, max_bytes: int) -> tuple[
         # lunr.idf, for a posting found in ``with_term`` (card, field) pairs.
         idf.append(math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5))))
 
-    # Cut the sorted terms; a term's size is the length of its posting in lunr's JSON.
+    # scores[term id]: position → the sum of its field scores (lunr's, rounded to three
+    # decimals), in thousandths.
+    scores: list[dict[int, int]] = [{} for _ in terms]
+    for position, card in enumerate(cards):
+        for f, name in enumerate(names):
+            tids, tfs, length = fields_of[position * len(names) + f]
+            norm = _K1 * (1 - _B + _B * (length / average[f]))
+            boost = FIELDS[name] * KIND_BOOST[card.kind]
+            for tid, tf in zip(tids, tfs, strict=True):
+                score = idf[tid] * ((_K1 + 1) * tf) / (norm + tf)
+                held = scores[tid]
+                held[position] = held.get(position, 0) + round(round(score * boost, 3) * SCALE)
+    del fields_of, postings
+
+    # Cut the sorted terms; a term's size is the length of its posting's text.
+    texts = [_posting_text(scores[tid]) for tid in range(len(terms))]
     groups: list[list[int]] = [[]]
     size = 0
     for tid in sorted(range(len(terms)), key=terms.__getitem__):
@@ -229,83 +223,45 @@ def build_shards(cards: list[AnyCard], labels_of: Any, max_bytes: int) -> tuple[
             groups.append([])
             size = 0
         groups[-1].append(tid)
-        size += _posting_size(terms[tid], tid, names, [column[tid] for column in postings])
-    shard_of, local_of = array("I", [0]) * len(terms), array("I", [0]) * len(terms)
-    for k, group in enumerate(groups):
-        for local, tid in enumerate(group):
-            shard_of[tid], local_of[tid] = k, local
-
-    # Field vectors (lunr's BM25 scores), card by card and field by field, as lunr orders
-    # them, each written to the shards its terms belong to.
-    vectors = [io.StringIO() for _ in groups]
-    started = bytearray(len(groups))
-    for position, card in enumerate(cards):
-        for f, name in enumerate(names):
-            tids, tfs, length = fields_of[position * len(names) + f]
-            norm = _K1 * (1 - _B + _B * (length / average[f]))
-            boost = FIELDS[name] * KIND_BOOST[card.kind]
-            parts: dict[int, list[tuple[int, float]]] = {}
-            for tid, tf in zip(tids, tfs, strict=True):
-                score = idf[tid] * ((_K1 + 1) * tf) / (norm + tf)
-                parts.setdefault(shard_of[tid], []).append((local_of[tid], round(score * boost, 3)))
-            for k, pairs in parts.items():
-                pairs.sort()
-                out = vectors[k]
-                out.write(',["' if started[k] else '["')
-                started[k] = 1
-                out.write(f'{name}/{position}",[')
-                out.write(",".join(f"{local},{score!r}" for local, score in pairs))
-                out.write("]]")
+        size += len(texts[tid]) + len(terms[tid]) + 4
 
     def shards() -> Iterator[str]:
-        for k, group in enumerate(groups):
-            inverted = [
-                _posting_text(terms[tid], local, names, [column[tid] for column in postings])
-                for local, tid in enumerate(group)
-            ]
-            yield _shard_text(names, vectors[k].getvalue(), inverted)
-            vectors[k].close()
+        for group in groups:
+            rows: list[list[Any]] = []
+            if row_of is not None:
+                best = sorted({p for tid in group for p in _best(scores[tid], first)})
+                rows = [[p, *row_of(cards[p])] for p in best]
+            yield _shard_text([terms[tid] for tid in group], [texts[tid] for tid in group], rows)
 
     starts = [terms[group[0]] if group else "" for group in groups]
     starts[0] = ""
     return starts, shards()
 
 
-def _posting_size(term: str, tid: int, names: list[str], columns: list[array[int] | None]) -> int:
-    """len(json.dumps([term, {field: {"ref": {}, …}, …, "_index": tid}], separators=(",", ":")))."""
-    size = len(json.dumps(term)) + len(str(tid)) + len('[,{"_index":}]') + len(names)
-    for name, refs in zip(names, columns, strict=True):
-        size += len(name) + len('"":{}')
-        if refs:
-            size += sum(len(str(r)) + len('"":{},') for r in refs) - 1
-    return size
+def _best(held: dict[int, int], first: int) -> list[int]:
+    """The ``first`` best cards for one term alone (ties: the earlier position), as a query
+    ranks them."""
+    return sorted(held, key=lambda p: (-held[p], p))[:first]
 
 
-def _posting_text(term: str, local: int, names: list[str], columns: list[array[int] | None]) -> str:
-    """A term's entry in lunr's inverted index, as json.dumps(sort_keys=True) writes it."""
-    fields = {name: sorted(map(str, refs or ())) for name, refs in zip(names, columns, strict=True)}
-    body = ",".join(
-        f'"{name}":{{' + ",".join(f'"{r}":{{}}' for r in fields[name]) + "}" for name in sorted(names)
-    )
-    return f'[{json.dumps(term, ensure_ascii=False)},{{"_index":{local},{body}}}]'
+def _posting_text(held: dict[int, int]) -> str:
+    """[position delta, score, …] for the cards holding a term, by position."""
+    out, previous = [], 0
+    for position in sorted(held):
+        out.append(f"{position - previous},{held[position]}")
+        previous = position
+    return "[" + ",".join(out) + "]"
 
 
-def _shard_text(names: list[str], vectors: str, inverted: list[str]) -> str:
-    """One shard, as json.dumps(index, sort_keys=True, separators=(",", ":")) writes it."""
-    pipeline = [label for label, _fn in PIPELINE]
+def _shard_text(terms: list[str], postings: list[str], rows: list[list[Any]]) -> str:
+    """One shard, as json.dumps(shard, sort_keys=True, separators=(",", ":")) writes it."""
     return "".join(
         [
-            f'{{"fieldVectors":[{vectors}],"fields":{_compact(names)},',
-            f'"invertedIndex":[{",".join(inverted)}],',
-            f'"pipeline":{_compact(pipeline)},"version":{_compact(_lunr_version())}}}',
+            f'{{"fiches":{_compact(rows)},',
+            f'"postes":[{",".join(postings)}],',
+            f'"termes":{_compact(terms)}}}',
         ]
     )
-
-
-def _lunr_version() -> str:
-    from lunr import __TARGET_JS_VERSION__
-
-    return str(__TARGET_JS_VERSION__)
 
 
 def _compact(value: Any) -> str:
@@ -326,52 +282,110 @@ def shards_of(starts: list[str], clause: Clause) -> list[int]:
     return list(range(first, shard_of(starts, clause.term + "\uffff") + 1))
 
 
+def one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` or one edit away: a letter added, removed, replaced, or two
+    neighbours swapped (what lunr's fuzzy match with edit distance 1 accepts)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:
+        i += 1
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1])
+
+
+class Shard:
+    """One shard as the browser gets it: sorted terms, their postings, the rows it carries."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.terms: list[str] = data["termes"]
+        self.postings: list[list[int]] = data["postes"]
+        self.rows = {row[0]: row[1:] for row in data.get("fiches", [])}
+
+    def find(self, term: str) -> int | None:
+        i = bisect.bisect_left(self.terms, term)
+        return i if i < len(self.terms) and self.terms[i] == term else None
+
+    def matching(self, clause: Clause) -> list[int]:
+        """The terms (their numbers, in order) a clause meets in this shard."""
+        if clause.typo:
+            return [i for i, t in enumerate(self.terms) if one_edit(t, clause.term)]
+        if clause.prefix:
+            first = last = bisect.bisect_left(self.terms, clause.term)
+            while last < len(self.terms) and self.terms[last].startswith(clause.term):
+                last += 1
+            return list(range(first, last))
+        found = self.find(clause.term)
+        return [] if found is None else [found]
+
+    def cards(self, i: int) -> Iterator[tuple[int, int]]:
+        """(position, score in thousandths) of the cards holding term number ``i``."""
+        posting, position = self.postings[i], 0
+        for k in range(0, len(posting), 2):
+            position += posting[k]
+            yield position, posting[k + 1]
+
+
 class ShardedIndex:
     """The shards the browser downloads, queried the same way (see assets/moteur.js)."""
 
     def __init__(self, starts: list[str], shards: list[dict[str, Any]]) -> None:
-        from lunr.index import Index
-
-        register_pipeline()
         self.starts = starts
-        self.shards = [Index.load(s) for s in shards]
+        self.shards = [Shard(s) for s in shards]
 
     def cards_with(self, term: str) -> int:
         """How many cards hold ``term`` (in any field)."""
-        posting = self.shards[shard_of(self.starts, term)].inverted_index.get(term, {})
-        return len({ref for field, refs in posting.items() if field != "_index" for ref in refs})
+        shard = self.shards[shard_of(self.starts, term)]
+        i = shard.find(term)
+        return 0 if i is None else len(shard.postings[i]) // 2
 
     def search(self, text: str) -> list[tuple[int, float]]:
-        """(position, score) of matching cards, best first; ties by position."""
-        from lunr.query import Query
+        """(position, score) of matching cards, best first; ties by position.
 
-        # One lunr query per query term and shard: lunr divides a query's scores by the
-        # length of its vector, so terms asked together would weigh differently depending
-        # on the shards that hold them; asked apart, their scores add up the same however
-        # the index is cut.
+        lunr's scores, without lunr: for each query term and shard, the terms its clauses
+        meet, each weighted by the sum of the boosts of the clauses that meet it; a card
+        scores the weighted sum of its scores for those terms, divided by the length of the
+        weights (lunr's query vector). A query term is asked of each shard apart, as lunr
+        queries did (their scores add up the same however the index is cut).
+        """
         by_shard: dict[tuple[int, int], list[Clause]] = {}
         stems: dict[str, int] = {}
         for clause in query_clauses(text, self.cards_with):
             of = stems.setdefault(clause.of, len(stems))
-            for shard in shards_of(self.starts, clause):
-                by_shard.setdefault((of, shard), []).append(clause)
+            for k in shards_of(self.starts, clause):
+                by_shard.setdefault((of, k), []).append(clause)
         scores: dict[int, float] = {}
-        for (_of, shard), clauses in sorted(by_shard.items()):
-            index = self.shards[shard]
-            query = index.create_query()
+        for (_of, k), clauses in sorted(by_shard.items()):
+            shard = self.shards[k]
+            weights: dict[int, int] = {}
             for c in clauses:
-                query.term(
-                    c.term,
-                    use_pipeline=False,
-                    boost=c.boost,
-                    wildcard=Query.WILDCARD_TRAILING if c.prefix else Query.WILDCARD_NONE,
-                    edit_distance=1 if c.typo else 0,
-                )
-            for result in index.query(query):
-                ref = int(result["ref"])
-                scores[ref] = scores.get(ref, 0.0) + result["score"]
-        # Rounded so that Python and JavaScript floats rank identically.
-        return sorted(((r, round(s, 6)) for r, s in scores.items()), key=lambda rs: (-rs[1], rs[0]))
+                for i in shard.matching(c):
+                    weights[i] = weights.get(i, 0) + c.boost
+            if not weights:
+                continue
+            length = math.sqrt(sum(w * w for w in weights.values()))
+            sums: dict[int, int] = {}
+            for i, w in sorted(weights.items()):
+                for position, score in shard.cards(i):
+                    sums[position] = sums.get(position, 0) + w * score
+            for position, total in sums.items():
+                scores[position] = scores.get(position, 0.0) + total / SCALE / length
+        # Rounded as JavaScript's Math.round does, so that both sides rank identically.
+        return sorted(
+            ((r, math.floor(s * 1e6 + 0.5) / 1e6) for r, s in scores.items()), key=lambda rs: (-rs[1], rs[0])
+        )
+
+    def row(self, position: int) -> list[str] | None:
+        """The row a loaded shard carries for a card, if any."""
+        for shard in self.shards:
+            if position in shard.rows:
+                return shard.rows[position]
+        return None
 
 
 def script(variable: str, payload: Any, key: int | str | None = None) -> str:

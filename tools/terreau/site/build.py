@@ -41,7 +41,7 @@ from terreau.site import (
 )
 from terreau.site.render import environment
 from terreau.site.views.cards import CardViews
-from terreau.site.views.pages import PageViews
+from terreau.site.views.pages import PageViews, view_of
 
 if TYPE_CHECKING:
     from terreau.site import pdf
@@ -164,6 +164,11 @@ class SiteBuild:
 
     def is_card(self, src_uri: str) -> bool:
         return self.catalogue.by_path(src_uri) is not None
+
+    @staticmethod
+    def shows_catalogue(src_uri: str) -> bool:
+        """A page completed by a view of the catalogue (views/pages.py VIEWS), not a card."""
+        return view_of(src_uri) is not None
 
     @staticmethod
     def is_data(src_uri: str) -> bool:

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import normalize_url
 
-from terreau.adapters.mkdocs.rendered import Rendered
+from terreau.adapters.mkdocs.rendered import Helper, Rendered
 from terreau.core.forge import Forge
 from terreau.site import hosting, outline
 from terreau.site.build import ASSETS, BuildFailure, Settings, SiteBuild
@@ -55,6 +55,7 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
     dirty = False  # a build that rewrites only the changed pages (mkdocs serve --dirty)
     rendered: Rendered | None = None  # cards rendered by earlier builds (rendered.py)
     face = ""  # a preview: what the generated pages show (_generated_kept)
+    helper: Helper | None = None  # renders cards into the cache on a second core
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -134,27 +135,34 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.rendered = Rendered(self.site.settings.cache_dir, config, files)
+        if not self.dirty:  # the cards not rendered yet: half of them on a second core
+            cards = [f for f in files.documentation_pages() if self.site.is_card(f.src_uri)]
+            self.helper = Helper(config, files, cards, self.rendered)
         return nav
 
     def _generated_kept(self, files: Files, config: MkDocsConfig) -> None:
-        """A preview: the pages Terreau generates from the whole catalogue (listings, « Par où
-        commencer ? » situations, the kit…) are written again only when what they show
-        changed — a card's front matter, the list of cards, the redirects, the settings —
-        not at every save of a card's text. MkDocs deems a generated page always modified:
-        told otherwise here, page by page."""
+        """A preview: the pages that show the whole catalogue (listings, « Par où commencer ? »,
+        the home page, the search page…) are written again when what they show changed — a
+        card's front matter, the list of cards, the redirects, the settings — and only then,
+        not at every save of a card's text. MkDocs deems a generated page always modified and
+        a page of docs/ modified when its file is newer: told otherwise here, page by page."""
         face = hashlib.sha256(self.site.catalogue.face.encode())
         face.update(
             repr([sorted(self.config.items()), self.site.catalogue.redirects, config.site_url]).encode()
         )
         self.face = face.hexdigest()
-        if _FACES.get(config.site_dir) != self.face:
-            return
-        for uri in self.site.generated_pages():
-            file = files.get_file_from_path(uri)
-            if file is not None and file.generated_by is not None and os.path.isfile(file.abs_dest_path):
+        same = _FACES.get(config.site_dir) == self.face
+        for file in files.documentation_pages():
+            if not self.site.shows_catalogue(file.src_uri):
+                continue
+            if not same:
+                file.is_modified = _modified  # type: ignore[method-assign]
+            elif file.generated_by is not None and os.path.isfile(file.abs_dest_path):
                 file.is_modified = _unmodified  # type: ignore[method-assign]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.helper is not None:  # every page has its text now
+            self.helper.stop()
         self.site.pages_ready()  # before MkDocs copies files and writes pages
         env.bytecode_cache = CompiledInMemory()  # the theme compiled once per process (serve)
         env.globals["terreau_csp"] = hosting.CSP
@@ -170,6 +178,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         _FACES.clear()
+        if self.helper is not None:
+            self.helper.stop()
         if self.rendered is not None:
             self.rendered.close()
         if hasattr(self, "site"):
@@ -248,6 +258,10 @@ _FACES: dict[str, str] = {}
 
 def _unmodified() -> bool:
     return False
+
+
+def _modified() -> bool:
+    return True
 
 
 def _anchor(heading: outline.Heading) -> AnchorLink:

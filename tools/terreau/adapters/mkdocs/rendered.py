@@ -20,19 +20,23 @@ import contextlib
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import _populate_page  # MkDocs 1.6's steps for one page
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from terreau.core import atomic
+from terreau.core import atomic, parallel
 
 FOLDER = "pages"
+MIN_CARDS = 300  # below, a second process costs more than it saves
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
 
 
@@ -167,3 +171,42 @@ def _anchor(item: dict[str, Any]) -> AnchorLink:
         link.active = True  # type: ignore[attr-defined]
     link.children = [_anchor(child) for child in item["enfants"]]
     return link
+
+
+class Helper:
+    """A cold build: a forked child renders cards into the cache, from the last card back,
+    while MkDocs renders them from the first in the build's own process, which then finds
+    the child's half in the cache (a card both reach is rendered twice, to the same bytes).
+    The child runs MkDocs' own steps for a page (its events included), so what it keeps is
+    what the build would have made. Only where forking is safe (core/parallel.py) and never
+    for a preview (a few pages)."""
+
+    def __init__(self, config: MkDocsConfig, files: Files, cards: list[File], cache: Rendered) -> None:
+        self.child: Any = None
+        if len(cards) < MIN_CARDS or not parallel.can_fork():
+            return
+        fork = multiprocessing.get_context("fork")
+        self.enough = fork.Event()
+        self.child = fork.Process(target=self._render, args=(config, files, cards, cache), daemon=True)
+        self.child.start()
+
+    def _render(self, config: MkDocsConfig, files: Files, cards: list[File], cache: Rendered) -> None:
+        parallel.leave_interruptions_to_parent()
+        # The build says its own warnings; the child only counts them (a page that warned is
+        # not kept, so the build renders it and warns).
+        logger = logging.getLogger("mkdocs")
+        logger.handlers, logger.propagate = [cache.warnings], False
+        for file in reversed(cards):
+            if self.enough.is_set():
+                break
+            page = file.page or Page(None, file, config)
+            with contextlib.suppress(Exception):  # the build meets the same error, and says it
+                _populate_page(page, config, files)
+        os._exit(0)  # nothing of the build's own to clean up here (its temporary folders)
+
+    def stop(self) -> None:
+        """The build rendered every page: the child finishes the page it is on and ends."""
+        if self.child is not None:
+            self.enough.set()
+            self.child.join()
+            self.child = None

@@ -11,6 +11,15 @@
 var TERREAU_RACINE = (document.currentScript ||
   document.querySelector("script[src*='assets/terreau/terreau.js']")).src
   .replace(/assets\/terreau\/terreau\.js.*$/, "");
+/* The scripts the search needs before its first result, lunr's in the order they run (the
+ * search page loads them, the header's search box prefetches them). */
+var TERREAU_RECHERCHE = [
+  "assets/terreau/lunr/lunr.js",
+  "assets/terreau/lunr/lunr.stemmer.support.min.js",
+  "assets/terreau/lunr/lunr.fr.min.js",
+  "assets/terreau/moteur.js",
+  "assets/terreau/recherche/facettes.js"
+];
 var terreauCharger = (function () {
   "use strict";
   var pending = {};
@@ -30,6 +39,22 @@ var terreauCharger = (function () {
     return pending[src];
   };
 })();
+
+/* ---- compact facet table ----
+ * The facet table, its columns decoded once: each facet's codes travel as a string, one
+ * character per card, its mask plus « decalage » (terreau/derive/finder.py, facet_table). */
+var terreauFacettes = function () {
+  var table = window.TERREAU_FACETTES;
+  if (typeof table.facettes[0].codes === "string") {
+    table.facettes.forEach(function (f) {
+      var codes = new Uint16Array(f.codes.length);
+      for (var i = 0; i < codes.length; i++) codes[i] = f.codes.charCodeAt(i) - table.decalage;
+      f.codes = codes;
+    });
+  }
+  return table;
+};
+/* ---- end of compact facet table ---- */
 
 /* The browser's storage, where it is allowed (file:// in some browsers and private browsing
  * refuse it: then get gives null and put does nothing, without any error). */
@@ -355,12 +380,18 @@ var terreauAxes = function (table, pos) {
   }
 
   function updateCounts(found, mask) {
+    var filtered = table.facettes.some(function (f) { return mask[f.id]; });
     table.facettes.forEach(function (f) {
-      var counts = f.valeurs.map(function () { return 0; });
-      found.forEach(function (pos) {
-        if (!passes(pos, mask, f.id)) return;
-        var code = f.codes[pos];
-        for (var i = 0; i < counts.length; i++) if (code & (1 << i)) counts[i]++;
+      // How many found cards have each combination of values, then each value: a query that
+      // thousands of cards match costs one pass over them per facet.
+      var combinations = new Uint32Array(1 << f.valeurs.length), codes = f.codes;
+      for (var k = 0; k < found.length; k++) {
+        if (!filtered || passes(found[k], mask, f.id)) combinations[codes[found[k]]]++;
+      }
+      var counts = f.valeurs.map(function (v, i) {
+        var count = 0;
+        for (var c = 0; c < combinations.length; c++) if (c & (1 << i)) count += combinations[c];
+        return count;
       });
       f.valeurs.forEach(function (v, i) {
         var span = panel.querySelector(".terreau-compte[data-facette='" + f.id + "'][data-valeur='" + v[0] + "']");
@@ -387,9 +418,10 @@ var terreauAxes = function (table, pos) {
     if (text) params.set("q", text);
     if (kit.length) params.set("kit", kit.join(","));
     table.facettes.forEach(function (f) { state[f.id].forEach(function (v) { params.append(f.id, v); }); });
-    var query = params.toString();
+    var query = params.toString() ? "?" + params.toString() : "";
+    if (query === window.location.search) return;  // as the page opened: nothing to change
     try {
-      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      window.history.replaceState(null, "", window.location.pathname + query);
     } catch (e) { /* some browsers refuse it over file:// */ }
   }
 
@@ -406,7 +438,7 @@ var terreauAxes = function (table, pos) {
       a.textContent = c[0];
       var p = document.createElement("p");
       p.className = "terreau-resultat__resume";
-      p.textContent = c[3];
+      p.textContent = c[3] || "";
       li.appendChild(kind);
       li.appendChild(terreauAxes(table, positions[i]));
       li.appendChild(document.createTextNode(" "));
@@ -441,6 +473,30 @@ var terreauAxes = function (table, pos) {
     more.hidden = rows.length >= total;
     more.textContent = "Afficher plus de fiches (" + rows.length + " affichées sur " + total + ")";
     filters.show(total);
+  }
+
+  /* Resolves once the page has been painted (the next frame, or 100 ms where no frame comes:
+   * a tab in the background) and has finished loading (its load event, waited for 1 s at
+   * most): what is asked for later does not hold back the end of the page's loading. */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      var painted = false, loaded = document.readyState === "complete";
+      function ready() { if (painted && loaded) resolve(); }
+      function paint() { painted = true; ready(); }
+      function load() { loaded = true; ready(); }
+      window.requestAnimationFrame(function () { setTimeout(paint, 0); });
+      setTimeout(paint, 100);
+      if (!loaded) {
+        window.addEventListener("load", load, { once: true });
+        setTimeout(load, 1000);
+      }
+    });
+  }
+
+  /* The summaries of results shown before their card chunks came. */
+  function summaries(rows) {
+    var shownSummaries = list.querySelectorAll(".terreau-resultat__resume");
+    rows.forEach(function (c, i) { if (shownSummaries[i]) shownSummaries[i].textContent = c[3]; });
   }
 
   /* « Filtrer » (a disclosure button on a phone; hidden on a wide screen, where the facets
@@ -553,11 +609,21 @@ var terreauAxes = function (table, pos) {
       if (mine !== run) return null;
       updateCounts(found, mask);
       var kept = found.filter(function (pos) { return passes(pos, mask, null); });
-      return cardsAt(kept.slice(0, shown)).then(function (rows) {
-        if (mine === run) {
-          render(rows, kept.length, text, kept);
-          form.setAttribute("data-pret", "oui");
-        }
+      var top = kept.slice(0, shown);
+      // The shards carry the title, address and kind of the best cards of their terms: the
+      // results show at once, their summaries follow with the card chunks.
+      var early = top.map(engine.row);
+      var now = early.every(Boolean);
+      if (now) render(early, kept.length, text, kept);
+      // Asking for the chunks (a script element each) takes the main thread a while, and the
+      // page's load event would wait for them: once the results are painted and the page loaded.
+      return (now ? afterPaint() : Promise.resolve()).then(function () {
+        return mine === run ? cardsAt(top) : null;
+      }).then(function (rows) {
+        if (mine !== run) return;
+        if (now) summaries(rows);
+        else render(rows, kept.length, text, kept);
+        form.setAttribute("data-pret", "oui");
       });
     }).catch(function () {
       status.textContent = "La recherche n'a pas pu se charger. Parcourez les fiches depuis le menu.";
@@ -579,15 +645,11 @@ var terreauAxes = function (table, pos) {
   var timer = null;
   status.textContent = "Chargement de la recherche…";
   document.documentElement.classList.add("terreau-js");
-  Promise.all([
-    load(data + "facettes.js"),
-    load(base + "assets/terreau/lunr/lunr.js", true),
-    load(base + "assets/terreau/lunr/lunr.stemmer.support.min.js", true),
-    load(base + "assets/terreau/lunr/lunr.fr.min.js", true),
-    load(base + "assets/terreau/moteur.js", true)
-  ])
+  Promise.all(TERREAU_RECHERCHE.map(function (src) {
+    return load(base + src, src.indexOf("/recherche/") < 0);  // data in any order
+  }))
     .then(function () {
-      table = window.TERREAU_FACETTES;
+      table = terreauFacettes();
       engine = window.TerreauMoteur(window.lunr, table);
       restore();
       input.addEventListener("input", function () {
@@ -607,6 +669,24 @@ var terreauAxes = function (table, pos) {
       status.textContent = "La recherche n'a pas pu se charger. Parcourez les fiches depuis le menu.";
     });
 })();
+
+/* ---- search prefetch ----
+ * On every other page, the header's search box, once it has the focus, asks for the search's
+ * scripts at low priority: the search page then finds them in the browser's cache. */
+(function () {
+  "use strict";
+  var box = document.getElementById("terreau-entete-q");
+  if (!box || document.getElementById("terreau-recherche")) return;
+  box.addEventListener("focus", function () {
+    TERREAU_RECHERCHE.forEach(function (src) {
+      var link = document.createElement("link");
+      link.rel = "prefetch";
+      link.href = TERREAU_RACINE + src;
+      document.head.appendChild(link);
+    });
+  }, { once: true });
+})();
+/* ---- end of search prefetch ---- */
 
 /* « Par où commencer ? » on the home page: a situation chosen, its answer shows right there.
  * Every answer was worked out at build time by terreau/derive/finder.py (advice_tables): the
@@ -830,7 +910,7 @@ var terreauAxes = function (table, pos) {
     }
   } catch (e) { /* nothing kept */ }
   load(data + "facettes.js").then(function () {
-    table = window.TERREAU_FACETTES;
+    table = terreauFacettes();
     var ready = commune ? pick(commune) : Promise.resolve();
     var wanted = new URLSearchParams(window.location.search).get("situation");
     return ready.then(function () { return wanted ? choose(wanted, true) : null; });
