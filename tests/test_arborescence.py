@@ -167,6 +167,8 @@ def test_checked_images_are_published_byte_for_byte(docs: Path, tmp_path: Path) 
     assert (site / "images/carre.svg").read_bytes() == SVG
     with zipfile.ZipFile(site / "terreau-hors-ligne.zip") as z:
         assert z.read("terreau/images/carre.svg") == SVG
+    with zipfile.ZipFile(site / "terreau-methodes.zip") as z:  # every archive holds the images
+        assert z.read("terreau-methodes/images/carre.svg") == SVG
 
 
 def test_a_hard_link_to_a_file_outside_docs_is_refused(

@@ -123,7 +123,9 @@ def test_terreau_construire_builds_the_site_and_explains_a_refusal(
         == 0
     )
     assert (published / "terreau-hors-ligne.zip").is_file()
-    assert "terreau-hors-ligne.zip" in (published / "methodes/enquete-collective.html").read_text("utf-8")
+    assert len(list(published.glob("*.zip"))) == 11  # the whole, 5 axes, 5 kinds (issue 18)
+    assert "hors-ligne.html" in (published / "methodes/enquete-collective.html").read_text("utf-8")
+    assert "terreau-hors-ligne.zip" in (published / "hors-ligne.html").read_text("utf-8")
     (docs / "methodes/environ.txt").symlink_to("/proc/self/environ")
     assert main(["construire", "--config", config, "--sans-pdf", "--dossier", str(tmp_path / "autre")]) == 1
     err = capsys.readouterr().err

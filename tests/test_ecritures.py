@@ -114,6 +114,7 @@ def test_the_archive_process_ends_cleanly_when_its_input_closes_late(tmp_path: P
             [sys.executable, "-m", "terreau.site.archive", str(site)], stdin=subprocess.PIPE, bufsize=0
         )
         assert process.stdin is not None
+        process.stdin.write(archive.job(True, []).encode() + b"\0")  # what to write, then names
         process.stdin.write(b"".join(f"page-{i}.html".encode() + b"\0" for i in range(3)) + b"\0")
         time.sleep(0.5 + 0.2 * attempt)  # the build does other things before it closes the pipe
         process.stdin.close()

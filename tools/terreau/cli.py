@@ -233,10 +233,10 @@ def _parser() -> argparse.ArgumentParser:
 
     construire = sub.add_parser(
         "construire",
-        help="construire le site (pages, recherche, données ; avec --publication, PDF et archive)",
+        help="construire le site (pages, recherche, données ; avec --publication, PDF et archives)",
         description="Construit le site dans un dossier : vérifie les fiches, puis écrit les "
         "pages, la recherche et les données ouvertes ; avec --publication, comme à la "
-        "publication, aussi les PDF et l'archive hors ligne. Le générateur de pages (MkDocs) "
+        "publication, aussi les PDF et les archives hors ligne. Le générateur de pages (MkDocs) "
         "lit mkdocs.yml.",
         epilog=EPILOG,
         formatter_class=_Formatter,
@@ -254,7 +254,7 @@ def _parser() -> argparse.ArgumentParser:
     construire.add_argument(
         "--publication",
         action="store_true",
-        help="construire pour publier : aussi les PDF des fiches et des livrets, et l'archive hors ligne",
+        help="construire pour publier : aussi les PDF des fiches et des livrets, et les archives hors ligne",
     )
     construire.add_argument(
         "--sans-pdf", action="store_true", help="avec --publication : ne pas produire les PDF (plus rapide)"

@@ -40,6 +40,8 @@ TO_REVIEW = ("contribuer/a-relire.md", "Fiches à relire")
 # The page that presents the printed guide, plaquette.pdf (site/plaquette.py).
 PLAQUETTE = "plaquette.md"
 KIT = ("kit.md", "Imprimer un kit de fiches")
+# The offline archives and their sizes (site/offline.py): the footer links this page.
+OFFLINE = ("hors-ligne.md", "Emporter le commun hors ligne")
 # The form that turns a story or an idea into a card file (contribute/raconter.py).
 TELL = ("raconter.md", "Raconter votre expérience")
 # The situations of the « Par où commencer ? » pages, trouver/<situation>.md (situations.yml).
@@ -53,6 +55,7 @@ GENERATED: dict[str, str] = dict(
         TO_REVIEW,
         KIT,
         TELL,
+        OFFLINE,
         *((f"trouver/{sid}.md", question) for sid, question in SITUATIONS),
     ]
 )

@@ -27,7 +27,18 @@ from terreau.core.loader import AnyCard
 from terreau.core.models import Parcours
 from terreau.derive import search_index
 from terreau.site import address as published
-from terreau.site import archive, derived, glossary, hosting, identity, outline, output, redirects, sanitize
+from terreau.site import (
+    archive,
+    derived,
+    glossary,
+    hosting,
+    identity,
+    offline,
+    outline,
+    output,
+    redirects,
+    sanitize,
+)
 from terreau.site.render import environment
 from terreau.site.views.cards import CardViews
 from terreau.site.views.pages import PageViews, view_of
@@ -134,6 +145,12 @@ class SiteBuild:
         self.pages.plaquette_size = self.plaquette_size
         self.printables: dict[str, str] = {}
         self.archive: archive.Archive | archive.Skipped | None = None
+        # The offline archives of parts of the commons (issue 18), for publication only.
+        self.parts: list[archive.Part] = []
+        if settings.archive:
+            self.parts = offline.parts(self.catalogue, self.pages.env, settings.site_url, settings.pdf)
+            self.offers = offline.offers(self.catalogue, self.parts, settings.pdf)
+            self.pages.offline_list = offline.listing(self.pages.env, self.offers, None, settings.site_url)
         self.derived: derived.Writer | None = None
         self.written_last: str | None = None
         self.poster_jobs: list[pdf.Job] = []  # the starting exhibition's posters (start())
@@ -210,7 +227,7 @@ class SiteBuild:
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
         derived.stop_background()  # a preview's refresh for an earlier save: stale now
-        self.archive = archive.Archive(site) if self.settings.archive else archive.Skipped()
+        self.archive = archive.Archive(site, self.parts) if self.settings.archive else archive.Skipped()
         if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
             self._prepare_posters()
         self.derived = derived.Writer(self.catalogue, site, self.cards, preview=self.settings.preview)
@@ -296,7 +313,7 @@ class SiteBuild:
                 self.settings.docs_dir, site, self.settings.cache_dir, self.settings.root
             )
         self.archive.add_all(derived.written(site))  # after the pages, in the same order always
-        expected = set(written) | ({archive.NAME, archive.PARTIAL} if self.settings.archive else set())
+        expected = set(written) | (archive.names(self.parts) if self.settings.archive else set())
         # Merged cards' old addresses (issue 17): a page that leads to the card kept.
         address = self.settings.site_url if published.is_real(self.settings.site_url) else ""
         for rel, html in redirects.pages(self.catalogue, self.pages.env, address).items():
@@ -335,6 +352,19 @@ class SiteBuild:
         except RuntimeError as error:
             raise BuildFailure(str(error)) from None
         self.archive = None
+        if self.settings.archive:
+            self._list_archives()
+
+    def _list_archives(self) -> None:
+        """The built site's page « Emporter le commun hors ligne » gets each archive's link and
+        size, known now; the archives keep the page as written (where to download them)."""
+        site = self.settings.site_dir
+        page = site / offline.OFFLINE_PAGE
+        if not page.is_file():
+            return
+        sizes = {o.name: (site / o.name).stat().st_size for o in self.offers}
+        listed = offline.listing(self.pages.env, self.offers, sizes, self.settings.site_url)
+        atomic.write_text(page, offline.with_sizes(page.read_text("utf-8"), listed))
 
     def stale_neighbours(self, pages: dict[str, tuple[bool, Path]]) -> list[Path]:
         """In a preview, before the generator decides which pages changed (``pages``: a page's

@@ -166,7 +166,6 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         self.site.pages_ready()  # before MkDocs copies files and writes pages
         env.bytecode_cache = CompiledInMemory()  # the theme compiled once per process (serve)
         env.globals["terreau_csp"] = hosting.CSP
-        env.globals["terreau_hors_ligne"] = self.site.settings.archive  # the footer's link
         env.globals["terreau_memo"] = {}  # fragments shared by many pages, for this build
         self.written = {f.dest_uri for f in files if f.inclusion.is_included()}
         self.written |= {*config.theme.static_templates, "sitemap.xml.gz", *config.extra_templates}

@@ -27,6 +27,9 @@ class PageViews(Views):
 
     # The plaquette's size in bytes, None when the build makes no PDF (set by SiteBuild).
     plaquette_size: Callable[[], int | None] = staticmethod(lambda: None)
+    # The list of offline archives as the archives hold it (offline.listing), None when the
+    # build makes no archive (set by SiteBuild; the built site's copy gets the sizes later).
+    offline_list: str | None = None
 
     def plaquette_link(self, page_url: str) -> dict[str, str] | None:
         """A link to plaquette.pdf with its size (« 52 ko »), if the build makes it."""
@@ -38,6 +41,12 @@ class PageViews(Views):
     def plaquette(self, page_url: str) -> str:
         """« La plaquette »: the link to the PDF, with its size."""
         return self.env.get_template("plaquette_page.html").render(pdf=self.plaquette_link(page_url))
+
+    def offline(self, page_url: str) -> str:
+        """« Emporter le commun hors ligne »: how to use the archives, and their list."""
+        return self.env.get_template("hors_ligne.html").render(
+            offers=self.offline_list, listing=self.offline_list or "", pdf=self.pdf
+        )
 
     def finder(self) -> str:
         """The finder's form, with every facet value and its count over the whole commons."""
@@ -367,6 +376,7 @@ VIEWS: dict[str, View] = {
     pages.KIT[0]: PageViews.kit,
     pages.PLAQUETTE: PageViews.plaquette,
     pages.TELL[0]: PageViews.raconter,
+    pages.OFFLINE[0]: PageViews.offline,
     pages.TO_REVIEW[0]: PageViews.to_review_page,
     pages.HOSTING: PageViews.hosting,
     pages.CONTRIBUTE: PageViews.contribute,
