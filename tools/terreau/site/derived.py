@@ -19,6 +19,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import weakref
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -196,9 +198,18 @@ def stop_background() -> None:
         process.wait()
 
 
+def _end_with_parent() -> None:
+    """The refresh is the preview's: when mkdocs serve stops (Ctrl+C), so does it."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
 def main(argv: list[str]) -> int:
     docs_dir, site, cache_dir, root = map(Path, argv)
     parallel.run_in_background()
+    threading.Thread(target=_end_with_parent, daemon=True).start()
     catalogue = build(docs_dir, display_root=root, review=False, cache_dir=cache_dir)
     if catalogue.errors:  # the build said them; the previous data stays
         return 1

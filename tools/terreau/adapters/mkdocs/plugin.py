@@ -137,7 +137,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         self.rendered = Rendered(self.site.settings.cache_dir, config, files)
         if not self.dirty:  # the cards not rendered yet: half of them on a second core
             cards = [f for f in files.documentation_pages() if self.site.is_card(f.src_uri)]
-            self.helper = Helper(config, files, cards, self.rendered)
+            missing = [f for f in cards if not self.rendered.is_kept(f, self.site.source(f.src_uri) or "")]
+            self.helper = Helper(config, files, missing, self.rendered)
         return nav
 
     def _generated_kept(self, files: Files, config: MkDocsConfig) -> None:

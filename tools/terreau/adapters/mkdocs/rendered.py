@@ -89,12 +89,19 @@ class Rendered:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
+    def _key(self, file: File, markdown: str) -> str:
+        digest = hashlib.sha256(f"{self.base}\0{file.src_uri}\0{file.url}\0".encode())
+        digest.update(markdown.encode("utf-8"))
+        return digest.hexdigest()
+
+    def is_kept(self, file: File, markdown: str) -> bool:
+        """Whether the page of ``file``, with this Markdown, was rendered by an earlier build."""
+        return self._path(self._key(file, markdown)).is_file()
+
     def replay(self, page: Page, markdown: str) -> None:
         """Before MkDocs renders ``page`` (whose Markdown is ``markdown``): if it was rendered
         before, its rendering is replaced by what was kept."""
-        digest = hashlib.sha256(f"{self.base}\0{page.file.src_uri}\0{page.file.url}\0".encode())
-        digest.update(markdown.encode("utf-8"))
-        key = digest.hexdigest()
+        key = self._key(page.file, markdown)
         self.used.add(key)
         try:
             entry = json.loads(self._path(key).read_bytes())
@@ -174,7 +181,7 @@ def _anchor(item: dict[str, Any]) -> AnchorLink:
 
 
 class Helper:
-    """A cold build: a forked child renders cards into the cache, from the last card back,
+    """A cold build: a forked child renders the cards missing from the cache, from the last back,
     while MkDocs renders them from the first in the build's own process, which then finds
     the child's half in the cache (a card both reach is rendered twice, to the same bytes).
     The child runs MkDocs' own steps for a page (its events included), so what it keeps is
