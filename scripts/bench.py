@@ -70,7 +70,9 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 
     Memory is the largest sum of the resident sizes of the process tree, sampled every
     0.1 s (pages a forked child shares with its parent count twice: an upper bound), or
-    GNU time's peak for the command itself if that is larger.
+    GNU time's peak for the command itself if that is larger. PEAK_PSS_MB gets the largest
+    sum of proportional sizes (PSS: a page shared by n processes counts 1/n in each), the
+    memory the tree really holds.
     """
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -80,10 +82,12 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
         text=True,
         env={**os.environ, **(env or {})},
     )
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
         peak = max(peak, tree_rss_kb(process.pid))
+        peak_pss = max(peak_pss, tree_rss_kb(process.pid, proportional=True))
         time.sleep(0.1)
+    PEAK_PSS_MB[0] = peak_pss // 1024
     wall = time.perf_counter() - start
     stderr = process.stderr.read() if process.stderr else ""
     if process.returncode != 0:
@@ -92,8 +96,12 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return round(wall, 2), max(peak, int(rss)) // 1024
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory (KB) of a process and its descendants, from /proc."""
+PEAK_PSS_MB = [0]  # of the last timed() command
+
+
+def tree_rss_kb(pid: int, proportional: bool = False) -> int:
+    """Resident memory (KB) of a process and its descendants, from /proc (``proportional``:
+    PSS, shared pages divided among the processes sharing them)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -108,10 +116,13 @@ def tree_rss_kb(pid: int) -> int:
         current = todo.pop()
         todo += children.get(current, [])
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            if proportional:
+                status = Path(f"/proc/{current}/smaps_rollup").read_text()
+            else:
+                status = Path(f"/proc/{current}/status").read_text()
         except OSError:
             continue
-        found = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+        found = re.search(r"^Pss:\s+(\d+)" if proportional else r"^VmRSS:\s+(\d+)", status, re.M)
         total += int(found.group(1)) if found else 0
     return total
 
@@ -376,15 +387,17 @@ def measure(size: int, base: Path, pdf_up_to: int, lighthouse: bool, times: int)
     env = {"TERREAU_PDF": "false", "TERREAU_CACHE": str(base / "cache"), "NO_MKDOCS_2_WARNING": "1"}
     row: dict[str, float] = {"fiches": size}
     mkdocs_build = [str(VENV / "mkdocs"), "build", "-q", "-f"]
-    runs = []
+    runs, pss = [], []
     for _ in range(times):  # alternately, so that both see the same machine
         base_run = timed([*mkdocs_build, str(baseline / "mkdocs.yml"), "-d", str(base / "site-base")], env)
         terreau_run = timed([*mkdocs_build, str(terreau / "mkdocs.yml"), "-d", str(base / "site")], env)
+        pss.append(PEAK_PSS_MB[0])
         runs.append((base_run, terreau_run))
     row["base_construction_s"] = round(statistics.median(r[0][0] for r in runs), 2)
     row["base_memoire_mo"] = max(r[0][1] for r in runs)
     row["construction_s"] = round(statistics.median(r[1][0] for r in runs), 2)
     row["memoire_mo"] = max(r[1][1] for r in runs)
+    row["memoire_pss_mo"] = max(pss)
     row["ratio_temps"] = round(row["construction_s"] / row["base_construction_s"], 2)
     # The first Terreau build starts with an empty cache (no card checked or rendered yet);
     # the next ones find every card in it (a build after no change, or a CI cache restored).
@@ -460,6 +473,7 @@ COLUMNS = [
     ("memoire_mo", "Mémoire Terreau (Mo)"),
     ("base_memoire_mo", "Mémoire mkdocs-material (Mo)"),
     ("ratio_memoire", "Ratio mémoire"),
+    ("memoire_pss_mo", "Mémoire Terreau, pages partagées comptées une fois (PSS, Mo)"),
     ("validation_s", "Validation (s)"),
     ("index_s", "Index de recherche (s)"),
     ("avant_resultat_gz_ko", "Avant le 1er résultat, Terreau (Ko gz)"),

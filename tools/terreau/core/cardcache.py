@@ -34,8 +34,8 @@ from terreau.core.loader import MODELS, AnyCard, Card
 from terreau.core.problems import Problem
 
 FILE = "cartes.json"
-# key → the card, its warnings and its stored form (for the disk).
-_MEMORY: dict[str, tuple[AnyCard, list[Problem], Any]] = {}
+# key → the card, its warnings and its front matter as read (to store it on disk again).
+_MEMORY: dict[str, tuple[AnyCard, list[Problem], dict[str, Any]]] = {}
 _ON_DISK: dict[Path, set[str]] = {}  # the keys a cache file holds, as this process knows it
 
 
@@ -63,7 +63,7 @@ class CardCache:
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / FILE if folder is not None else None
         self.stored: dict[str, Any] | None = None  # read at the first card not in memory
-        self.used: dict[str, Any] = {}
+        self.used: dict[str, tuple[AnyCard, list[Problem], dict[str, Any]]] = {}
 
     def _disk(self) -> dict[str, Any]:
         if self.stored is None:
@@ -86,15 +86,14 @@ class CardCache:
             entry = self._disk()[card_key]
             revived = _revived(entry)
             if revived is not None:
-                found = _MEMORY[card_key] = (*revived, entry)
+                found = _MEMORY[card_key] = (*revived, entry["entete"])
         if found is None:
             return None
-        self.used[card_key] = found[2]
+        self.used[card_key] = found
         return found[0], found[1]
 
     def put(self, card_key: str, card: AnyCard, problems: list[Problem], raw: dict[str, Any]) -> None:
-        _MEMORY[card_key] = (card, problems, _frozen(card, problems, raw))
-        self.used[card_key] = _MEMORY[card_key][2]
+        _MEMORY[card_key] = self.used[card_key] = (card, problems, raw)
 
     def save(self) -> None:
         """Write the cards of this build (atomically); entries of cards gone are dropped."""
@@ -102,7 +101,8 @@ class CardCache:
             return
         if _ON_DISK.get(self.path) == self.used.keys():
             return
-        data = json.dumps({"empreinte": fingerprint(), "fiches": self.used}, ensure_ascii=False)
+        cards = {k: _frozen(card, problems, raw) for k, (card, problems, raw) in self.used.items()}
+        data = json.dumps({"empreinte": fingerprint(), "fiches": cards}, ensure_ascii=False)
         try:
             atomic.write_text(self.path, data)
         except OSError:  # a read-only cache folder: the next build checks every card again
