@@ -32,7 +32,10 @@ def _cached(docs: Path, cache: Path, memory: bool = False):  # type: ignore[no-u
     return build(docs, review=False, cache_dir=cache)
 
 
-def test_a_cached_catalogue_equals_a_checked_one_after_each_change(corpus: Path, tmp_path: Path) -> None:
+def test_a_cached_catalogue_equals_a_checked_one_after_each_change(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cardcache, "REWRITE_AFTER", 1)  # the file rewritten for one new card
     cache = tmp_path / "cache"
     first = _cached(corpus, cache)
     assert (cache / cardcache.FILE).is_file()
@@ -53,8 +56,9 @@ def test_a_cached_catalogue_equals_a_checked_one_after_each_change(corpus: Path,
         assert cached.cards["enquete-collective"].meta.titre.startswith("Enquête modifiée")
         assert "outil-copie" in cached.cards
         assert any(p.path.endswith("fiche-cassee.md") and p.is_error for p in cached.problems)
-    # A deleted card leaves the cache with the next build.
+    # A deleted card leaves the cache when the file is next written (here: another edit).
     added.unlink()
+    card.write_text(card.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     _cached(corpus, cache)
     stored = json.loads((cache / cardcache.FILE).read_text("utf-8"))["fiches"]
     assert not any(entry["chemin"] == "outils/outil-copie.md" for entry in stored.values())

@@ -88,6 +88,7 @@ class SiteBuild:
     def __init__(self, settings: Settings, say: Callable[[str], None]) -> None:
         self.settings = settings
         self.say = say
+        derived.stop_background()  # a preview's refresh for an earlier save: stale now
         build_day, origin = builddate.pin(settings.root)
         if origin == builddate.FROM_CLOCK:
             say("Pas de dépôt Git : la date de construction sera celle du jour.")
@@ -226,7 +227,6 @@ class SiteBuild:
         """Once the list of files is known: the offline archive and the derived files start,
         beside the page rendering (a second core where the system allows it)."""
         site = self.settings.site_dir
-        derived.stop_background()  # a preview's refresh for an earlier save: stale now
         self.archive = archive.Archive(site, self.parts) if self.settings.archive else archive.Skipped()
         if self.settings.pdf:  # before the card parts are made: they say the posters' sizes
             self._prepare_posters()
@@ -283,8 +283,9 @@ class SiteBuild:
         assert self.archive is not None, "start() first"
         if self.written_last is None:  # static files and theme pages are in place (the
             # derived files may be too, or not yet: named by finish(), for the same order)
-            present = archive.site_files(self.settings.site_dir)
-            self.archive.add_all([rel for rel in present if not derived.is_derived(rel)])
+            if self.settings.archive:
+                present = archive.site_files(self.settings.site_dir)
+                self.archive.add_all([rel for rel in present if not derived.is_derived(rel)])
         else:
             self.archive.add(self.written_last)  # written after the previous page() call
         self.written_last = dest_uri
