@@ -36,12 +36,11 @@ PARTS, INDEX = "parties.bin", "parties.json"
 SEARCH = "assets/terreau/recherche"
 
 
-def write(catalogue: Catalogue, site: Path) -> list[str]:
-    """Write the finder's data and the exports under ``site``; their paths, sorted."""
+def write(catalogue: Catalogue, site: Path) -> None:
+    """Write the finder's data and the exports under ``site`` (``written`` lists them)."""
     shutil.rmtree(site / SEARCH, ignore_errors=True)  # no shard left over from a bigger index
     finder.write(catalogue, site / SEARCH)
     export.write(catalogue, site / DATA)
-    return written(site)
 
 
 def is_derived(rel: str) -> bool:
