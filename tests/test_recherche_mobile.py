@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import ROOT
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +108,14 @@ def test_filtrer_opens_the_facets_and_a_chip_removes_the_filter(server: str, pho
     assert phone.evaluate("() => document.activeElement.id") == "terreau-filtrer"
 
 
+def focus_reaches(page: Page, element_id: str) -> None:
+    """Wait (2 s at most) for the keyboard focus to be on ``element_id``; the script moves it
+    after redrawing, so reading it at once races with the page."""
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below then says where it is
+        page.wait_for_function(f"() => document.activeElement.id === {element_id!r}", timeout=2_000)
+    assert page.evaluate("() => document.activeElement.id") == element_id
+
+
 def test_the_phone_filters_work_with_the_keyboard_alone(server: str, phone) -> None:  # type: ignore[no-untyped-def]
     phone.goto(server + "recherche.html")
     phone.wait_for_selector("form[data-pret='oui']")
@@ -115,7 +125,7 @@ def test_the_phone_filters_work_with_the_keyboard_alone(server: str, phone) -> N
     total = count(phone)
     phone.keyboard.press("Tab")  # « Rechercher »
     phone.keyboard.press("Tab")
-    assert phone.evaluate("() => document.activeElement.id") == "terreau-filtrer"
+    focus_reaches(phone, "terreau-filtrer")
     phone.keyboard.press("Enter")
     assert phone.evaluate("() => document.activeElement.closest('#terreau-filtres') !== null")
     for _ in range(5):  # the heading, then « Type de fiche » (open), then its first box
@@ -129,14 +139,14 @@ def test_the_phone_filters_work_with_the_keyboard_alone(server: str, phone) -> N
     assert methods < total
     phone.keyboard.press("Escape")
     assert not phone.locator("#terreau-filtres").is_visible()
-    assert phone.evaluate("() => document.activeElement.id") == "terreau-filtrer"
+    focus_reaches(phone, "terreau-filtrer")
     phone.keyboard.press("Tab")  # the status is not focusable: straight to the chip
     assert phone.evaluate("() => document.activeElement.getAttribute('aria-label')") == (
         "Retirer le filtre Type de fiche : Méthode"
     )
     phone.keyboard.press("Enter")
     phone.wait_for_function(f"() => document.querySelector({STATUS!r}).textContent.startsWith('{total} ')")
-    assert phone.evaluate("() => document.activeElement.id") == "terreau-filtrer"
+    focus_reaches(phone, "terreau-filtrer")  # moved once the results are redrawn, a moment after the status
 
 
 def test_tout_effacer_removes_every_filter(server: str, phone) -> None:  # type: ignore[no-untyped-def]
