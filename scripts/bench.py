@@ -178,9 +178,7 @@ def terreau_first_result_bytes(site: Path, docs: Path) -> tuple[int, int]:
         for n in (
             "terreau.js",
             "moteur.js",
-            "lunr/lunr.js",
-            "lunr/lunr.stemmer.support.min.js",
-            "lunr/lunr.fr.min.js",
+            "lunr/lunr-fr.js",
         )
     ]
     data_bytes = sum(gz(f.read_bytes()) for f in files)

@@ -34,6 +34,32 @@ def test_typing_energie_shows_the_energy_card(server: str, page) -> None:  # typ
     assert hosts == {"127.0.0.1"}, hosts
 
 
+def test_an_address_with_a_query_loads_each_search_file_once(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    """A shared address (recherche.html?q=…): the head script asks for the search's scripts and
+    the query's index shards while the page is read; terreau.js, later, finds them loaded and
+    shows the results. Nothing is asked twice; the head script does not wait for the
+    stylesheets, and the theme's script runs after Terreau's."""
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url.removeprefix(server).split("?")[0]))
+    page.goto(server + "recherche.html?q=energie")
+    page.wait_for_selector("form[data-pret='oui']")
+    assert "energie" in page.locator("#terreau-recherche-etat").inner_text()
+    search = [r for r in requests if r.startswith("assets/terreau/")]
+    assert len(search) == len(set(search)), search
+    assert [r for r in search if r.endswith(".js") and r != "assets/terreau/terreau.js"][:4] == [
+        "assets/terreau/md-base.js",
+        "assets/terreau/lunr/lunr-fr.js",
+        "assets/terreau/moteur.js",
+        "assets/terreau/recherche/facettes.js",
+    ]
+    assert any(r.startswith("assets/terreau/recherche/index-") for r in search)
+    scripts = page.eval_on_selector_all("script[src]", "all => all.map(s => s.getAttribute('src'))")
+    bundle = next(i for i, s in enumerate(scripts) if "/bundle." in s)
+    assert scripts.index("assets/terreau/terreau.js") < bundle
+    head = page.evaluate("() => [...document.head.children].map(e => e.tagName + ' ' + (e.rel || ''))")
+    assert head.index("SCRIPT ") < head.index("LINK stylesheet")  # not held back by the stylesheets
+
+
 def test_header_search_leads_to_results(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server + "methodes/enquete-collective.html")
     page.get_by_role("searchbox", name="Rechercher une fiche").fill("alimentaire")
@@ -52,12 +78,10 @@ def test_the_header_search_box_prefetches_the_search_once_focused(server: str, p
     page.wait_for_load_state("networkidle")
     page.on("request", lambda r: requests.append(r.url.removeprefix(server)))
     page.get_by_role("searchbox", name="Rechercher une fiche").focus()
-    page.wait_for_function("() => document.querySelectorAll('link[rel=prefetch]').length === 5")
+    page.wait_for_function("() => document.querySelectorAll('link[rel=prefetch]').length === 3")
     page.wait_for_load_state("networkidle")
     assert sorted(requests) == [
-        "assets/terreau/lunr/lunr.fr.min.js",
-        "assets/terreau/lunr/lunr.js",
-        "assets/terreau/lunr/lunr.stemmer.support.min.js",
+        "assets/terreau/lunr/lunr-fr.js",
         "assets/terreau/moteur.js",
         "assets/terreau/recherche/facettes.js",
     ]

@@ -16,6 +16,7 @@ from terreau.core.catalogue import build
 from terreau.core.situations import situations
 from terreau.core.vocabulary import vocabulary
 from terreau.derive import finder, search_index
+from terreau.site.build import LUNR_LANGUAGE
 
 # The search-quality set: a French query, and the card a person expects in the top three.
 QUERIES = [
@@ -155,17 +156,8 @@ def test_accents_are_folded_before_stemming() -> None:
 
 
 def node_answers(site: Path, queries: list[str], words: list[str]) -> dict[str, list]:
-    names = ("lunr.js", "lunr.stemmer.support.min.js", "lunr.fr.min.js")
-    lunr = {name: site / "assets/terreau/lunr" / name for name in names}  # as shipped
     result = subprocess.run(
-        [
-            "node",
-            str(ROOT / "tests/js/interroger.js"),
-            str(site),
-            str(lunr["lunr.js"]),
-            str(lunr["lunr.stemmer.support.min.js"]),
-            str(lunr["lunr.fr.min.js"]),
-        ],
+        ["node", str(ROOT / "tests/js/interroger.js"), str(site)],  # lunr and the engine as shipped
         input=json.dumps({"requetes": queries, "mots": words}),
         capture_output=True,
         text=True,
@@ -220,10 +212,18 @@ MKDOCS_LUNR = Path(str(resources.files("mkdocs"))) / "contrib/search/templates/s
 MATERIAL_LUNR = Path(str(resources.files("material"))) / "templates/assets/javascripts/lunr/min"
 
 
+def shipped_lunr(site: Path) -> str:
+    """The one file the browser loads for lunr.js and its French support."""
+    return (site / "assets/terreau/lunr/lunr-fr.js").read_text("utf-8")
+
+
 def test_lunr_js_comes_from_installed_packages(site: Path) -> None:
-    """The French support is shipped as the package has it; nothing comes from a CDN."""
-    for name in ("lunr.stemmer.support.min.js", "lunr.fr.min.js"):
-        assert (site / "assets/terreau/lunr" / name).read_bytes() == (MATERIAL_LUNR / name).read_bytes()
+    """The French support is shipped as the package has it, after lunr.js; nothing comes from
+    a CDN. Each part ends with « ; », so that the next one is not read as its continuation."""
+    shipped = shipped_lunr(site)
+    support, french = ((MATERIAL_LUNR / n).read_text("utf-8").rstrip() for n in LUNR_LANGUAGE)
+    assert shipped.endswith(f"{support};\n{french};\n")
+    assert [p.name for p in (site / "assets/terreau/lunr").iterdir()] == ["lunr-fr.js"]
 
 
 QUESTIONS = [
@@ -426,7 +426,8 @@ def test_one_edit_is_lunrs_fuzzy_match() -> None:
 
 
 def test_lunr_js_is_shipped_without_comments_but_with_its_licence(site: Path) -> None:
-    shipped = (site / "assets/terreau/lunr/lunr.js").read_text("utf-8")
+    french = sum(len((MATERIAL_LUNR / n).read_text("utf-8")) for n in LUNR_LANGUAGE)
+    shipped = shipped_lunr(site)
     original = MKDOCS_LUNR.read_text("utf-8")
-    assert len(shipped) < len(original) / 2
+    assert len(shipped) - french < len(original) / 2
     assert shipped.startswith("/**\n * lunr - http://lunrjs.com") and "@license MIT" in shipped[:300]

@@ -2,20 +2,19 @@
 // (facet table, every index shard, the engine with lunr.fr's stemmer), and answers queries
 // read as JSON from stdin:
 // {"requetes": [...], "mots": [...]} → {"resultats": [[[position, score], ...], ...], "racines": [...]}.
-// Usage: node interroger.js SITE_DIR LUNR_JS STEMMER_SUPPORT_JS LUNR_FR_JS
+// Usage: node interroger.js SITE_DIR
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 
-const [siteDir, lunrJs, supportJs, frJs] = process.argv.slice(2);
-const lunr = require(lunrJs);
-require(supportJs)(lunr);
-require(frJs)(lunr);
+const [siteDir] = process.argv.slice(2);
 
 const sandbox = { window: {} };
 vm.createContext(sandbox);
 const run = (file) => vm.runInContext(fs.readFileSync(file, "utf8"), sandbox);
+run(path.join(siteDir, "assets/terreau/lunr/lunr-fr.js"));  // as a browser: lunr on the global
+const lunr = sandbox.lunr;
 run(path.join(siteDir, "assets/terreau/moteur.js"));
 const dataDir = path.join(siteDir, "assets/terreau/recherche");
 run(path.join(dataDir, "facettes.js"));

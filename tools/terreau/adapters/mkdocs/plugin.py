@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,6 +23,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import normalize_url
 
 from terreau.adapters.mkdocs.rendered import Helper, Rendered
+from terreau.core import pages
 from terreau.core.forge import Forge
 from terreau.site import hosting, outline
 from terreau.site.build import ASSETS, BuildFailure, Settings, SiteBuild
@@ -167,6 +170,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
         self.site.pages_ready()  # before MkDocs copies files and writes pages
         env.bytecode_cache = CompiledInMemory()  # the theme compiled once per process (serve)
         env.globals["terreau_csp"] = hosting.CSP
+        env.globals["terreau_recherche"] = pages.SEARCH  # its head script starts the search
+        env.filters["terreau_first"] = terreau_first
         env.globals["terreau_memo"] = {}  # fragments shared by many pages, for this build
         self.written = {f.dest_uri for f in files if f.inclusion.is_included()}
         self.written |= {*config.theme.static_templates, "sitemap.xml.gz", *config.extra_templates}
@@ -277,3 +282,17 @@ def _stopped_on_failure() -> Iterator[None]:
         yield
     except BuildFailure as failure:  # French, and without a traceback
         raise PluginError(str(failure)) from None
+
+
+_TERREAU_JS = re.compile(r'\s*<script src="[^"]*assets/terreau/terreau\.js"></script>')
+
+
+def terreau_first(scripts: str) -> Markup:
+    """The scripts closing a page (the theme's bundle, then the extra scripts), with Terreau's
+    first: it needs nothing from the theme's, and the finder shows its results sooner (by
+    about 80 ms at 4× CPU slowdown, the theme's script being read and run). Unchanged if
+    Terreau's script is not there."""
+    found = _TERREAU_JS.search(scripts)
+    if found is None:
+        return Markup(scripts)
+    return Markup("\n" + found.group().strip() + scripts[: found.start()] + scripts[found.end() :])

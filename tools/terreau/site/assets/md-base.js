@@ -1,5 +1,38 @@
-/* What mkdocs-material's inline base script defines, from a file (no inline script under CSP).
- * The scope is the site root: two folders up from assets/terreau/. */
+/* The head script of every page: what mkdocs-material's inline base script defines, from a
+ * file (no inline script under CSP); what terreau.js shares between its parts (the site's
+ * root, loading a script once, the search's scripts); and, on the search page, the search's
+ * early start. */
+/* The site's root: two folders up from assets/terreau/ (so that the site works in any
+ * folder and over file://). */
+var TERREAU_RACINE = new URL("../..", document.currentScript.src).href;
+/* The scripts the search needs before its first result, the code in the order it runs (the
+ * search page loads them, the header's search box prefetches them): lunr.js with its French
+ * stemmer in one file (terreau/site/build.py, search_engine), the engine, the facet table. */
+var TERREAU_RECHERCHE = [
+  "assets/terreau/lunr/lunr-fr.js",
+  "assets/terreau/moteur.js",
+  "assets/terreau/recherche/facettes.js"
+];
+var terreauCharger = (function () {
+  "use strict";
+  var pending = {};
+  /* Scripts loaded with inOrder run in the order they were asked for, while all of them
+   * download at once (a dynamic script with async = false). */
+  return function (src, inOrder) {
+    if (!pending[src]) {
+      pending[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = src;
+        if (inOrder) s.async = false;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error(src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return pending[src];
+  };
+})();
+
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -18,4 +51,21 @@
     store = store || localStorage; scope = scope || window.__md_scope;
     try { store.setItem(scope.pathname + "." + e, JSON.stringify(value)); } catch (err) { /* quota, privacy mode */ }
   };
+
+  /* The search page (its head script is marked data-recherche) asks for the search's scripts
+   * now, while the page is still being read, and once they ran, for the index shards of the
+   * query in its address: terreau.js, which runs after the page and the theme's script,
+   * then finds them loaded (the same promises). Failures are said by terreau.js. */
+  if (!me.hasAttribute("data-recherche")) return;
+  var ready = Promise.all(TERREAU_RECHERCHE.map(function (src) {
+    return terreauCharger(TERREAU_RACINE + src, src.indexOf("/recherche/") < 0);  // data in any order
+  }));
+  var query = new URLSearchParams(window.location.search).get("q") || "";
+  if (!query.trim()) return;
+  ready.then(function () {
+    var engine = window.TerreauMoteur(window.lunr, window.TERREAU_FACETTES);
+    engine.shardsFor(query).forEach(function (k) {
+      terreauCharger(TERREAU_RACINE + "assets/terreau/recherche/index-" + k + ".js").catch(function () {});
+    });
+  }).catch(function () { /* said by terreau.js, which asks for the same scripts */ });
 })();
