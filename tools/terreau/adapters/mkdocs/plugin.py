@@ -138,8 +138,8 @@ class TerreauPlugin(BasePlugin[TerreauConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.rendered = Rendered(self.site.settings.cache_dir, config, files)
-        if not self.dirty:  # the cards not rendered yet: half of them on a second core
-            cards = [f for f in files.documentation_pages() if self.site.is_card(f.src_uri)]
+        cards = [f for f in files.documentation_pages() if self.site.is_card(f.src_uri)]
+        if not self.dirty and Helper.possible(len(cards)):  # those not rendered yet: half on a second core
             missing = [f for f in cards if not self.rendered.is_kept(f, self.site.source(f.src_uri) or "")]
             self.helper = Helper(config, files, missing, self.rendered)
         return nav

@@ -79,6 +79,7 @@ class Rendered:
         self.warnings = Warnings()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.pending: dict[str, tuple[str, int]] = {}  # src_uri → (key, warnings before)
+        self.keys: dict[str, tuple[str, str]] = {}  # src_uri → (Markdown, key): hashed once
         self.replayed: dict[str, str] = {}  # src_uri → the text Terreau made of the page
         self.used: set[str] = set()
         self.hits = self.misses = 0
@@ -90,9 +91,13 @@ class Rendered:
         return self.folder / key[:2] / f"{key}.json"
 
     def _key(self, file: File, markdown: str) -> str:
+        known = self.keys.get(file.src_uri)
+        if known is not None and known[0] == markdown:  # asked in on_nav, then in replay
+            return known[1]
         digest = hashlib.sha256(f"{self.base}\0{file.src_uri}\0{file.url}\0".encode())
         digest.update(markdown.encode("utf-8"))
-        return digest.hexdigest()
+        self.keys[file.src_uri] = (markdown, digest.hexdigest())
+        return self.keys[file.src_uri][1]
 
     def is_kept(self, file: File, markdown: str) -> bool:
         """Whether the page of ``file``, with this Markdown, was rendered by an earlier build."""
@@ -188,9 +193,15 @@ class Helper:
     what the build would have made. Only where forking is safe (core/parallel.py) and never
     for a preview (a few pages)."""
 
+    @staticmethod
+    def possible(cards: int) -> bool:
+        """Whether a build of this many cards may fork a helper (before looking for the
+        cards missing from the cache, which reads a file per card)."""
+        return cards >= MIN_CARDS and parallel.can_fork()
+
     def __init__(self, config: MkDocsConfig, files: Files, cards: list[File], cache: Rendered) -> None:
         self.child: Any = None
-        if len(cards) < MIN_CARDS or not parallel.can_fork():
+        if not self.possible(len(cards)):
             return
         fork = multiprocessing.get_context("fork")
         self.enough = fork.Event()
