@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +146,21 @@ def test_a_cold_build_rendering_cards_on_two_cores_equals_one_on_one(
     got, expected = _files(tmp_path / "deux"), _files(tmp_path / "un")
     assert sorted(got) == sorted(expected)
     assert [rel for rel in expected if got[rel] != expected[rel]] == []
+
+
+def test_a_refresh_whose_preview_stopped_ends_at_once(tmp_path: Path) -> None:
+    """The preview's background refresh is told its parent's number: one whose mkdocs serve
+    stopped while it was starting ends at once, instead of running on (it rebuilds the search
+    of the whole commons) beside whatever the machine does next."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a parent that is no longer there
+    site = tmp_path / "site"
+    site.mkdir()
+    start = time.monotonic()
+    arguments = [ROOT / "docs", site, tmp_path, ROOT, gone.pid]
+    refresh = subprocess.run(
+        [sys.executable, "-m", "terreau.site.derived", *map(str, arguments)], timeout=60, check=False
+    )
+    assert time.monotonic() - start < 10  # the refresh of the real commons takes longer
+    assert refresh.returncode == 0
+    assert not (site / "assets").exists()  # nothing written

@@ -180,6 +180,7 @@ def refresh_in_background(docs_dir: Path, site: Path, cache_dir: Path, root: Pat
         str(site),
         str(cache_dir),
         str(root),
+        str(os.getpid()),
     ]
     _BACKGROUND.append(subprocess.Popen(command, stdin=subprocess.DEVNULL))
 
@@ -197,18 +198,21 @@ def stop_background() -> None:
         process.wait()
 
 
-def _end_with_parent() -> None:
-    """The refresh is the preview's: when mkdocs serve stops (Ctrl+C), so does it."""
-    parent = os.getppid()
+def _end_with_parent(parent: int) -> None:
+    """The refresh is the preview's: when mkdocs serve stops (Ctrl+C), so does it. The
+    parent's number comes from the parent itself: one that stopped while this process was
+    starting (its imports take a second) has already left it to another parent, and reading
+    the parent's number here would then never see it go (found by the bench, where the
+    orphan ran on during the next measure)."""
     while os.getppid() == parent:
         time.sleep(0.2)
     os._exit(0)
 
 
 def main(argv: list[str]) -> int:
-    docs_dir, site, cache_dir, root = map(Path, argv)
+    docs_dir, site, cache_dir, root = map(Path, argv[:4])
     parallel.run_in_background()
-    threading.Thread(target=_end_with_parent, daemon=True).start()
+    threading.Thread(target=_end_with_parent, args=(int(argv[4]),), daemon=True).start()
     catalogue = build(docs_dir, display_root=root, review=False, cache_dir=cache_dir)
     if catalogue.errors:  # the build said them; the previous data stays
         return 1
