@@ -331,6 +331,19 @@ def attribution_time(docs: Path) -> float:
     return round(elapsed, 2)
 
 
+def refreshing(parent: int) -> bool:
+    """Whether the preview ``parent`` has a background refresh running (Linux /proc)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[1]) == parent and b"terreau.site.derived" in command:
+            return True
+    return False
+
+
 def preview_latency(project_dir: Path, env: dict[str, str]) -> float:
     """``mkdocs serve --dirty`` (what ./scripts/servir runs) on the project: after its first
     build, one card gets a new sentence; seconds until the served page shows it."""
@@ -369,7 +382,12 @@ def preview_latency(project_dir: Path, env: dict[str, str]) -> float:
             if time.monotonic() > deadline or process.poll() is not None:
                 return float("nan")
             time.sleep(0.5)
-        time.sleep(2)  # the watcher is settled
+        # A contributor saves a card while the preview is at rest: its first build's
+        # background refresh (the search of the whole commons, about ten seconds at 5,000
+        # cards) is over, and the watcher is settled.
+        while refreshing(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)
         mark = f"Phrase témoin {int(time.time())}"
         card.write_text(card.read_text("utf-8") + f"\n{mark}\n", "utf-8")
         start = time.perf_counter()
