@@ -176,6 +176,7 @@ def terreau_first_result_bytes(site: Path, docs: Path) -> tuple[int, int]:
     code = [
         site / "assets/terreau" / n
         for n in (
+            "md-base.js",  # the head script, which starts the search page's search
             "terreau.js",
             "moteur.js",
             "lunr/lunr-fr.js",
@@ -255,8 +256,13 @@ def served(site: Path) -> Iterator[str]:
             self.end_headers()
             return io.BytesIO(data)
 
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed mid-answer
+                super().handle_error(request, client_address)
+
     handler = functools.partial(Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = Server(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
