@@ -61,6 +61,22 @@ def test_feedback_page_links_to_the_card_it_used(site: Path) -> None:
     assert "http://www.adar-civam.fr/demarche-boischaut-sud-transition/" in html
 
 
+def test_every_page_runs_terreau_js_before_the_themes_script(site: Path) -> None:
+    """On every page (at every depth), the head script comes before the stylesheets, with the
+    Content-Security-Policy before it, and terreau.js before mkdocs-material's bundle."""
+    pages = 0
+    for path in site.rglob("*.html"):
+        html = path.read_text("utf-8")
+        if "assets/javascripts/bundle." not in html:
+            continue  # redirect pages, print fragments: no theme
+        pages += 1
+        head = html[: html.index("</head>")]
+        assert head.index('http-equiv="Content-Security-Policy"') < head.index("md-base.js"), path
+        assert head.index("md-base.js") < head.index('rel="stylesheet"'), path
+        assert html.index("assets/terreau/terreau.js") < html.index("assets/javascripts/bundle."), path
+    assert pages > 200
+
+
 def test_search_files_are_served_with_the_site(site: Path) -> None:
     for name in (
         "moteur.js",

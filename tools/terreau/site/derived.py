@@ -210,9 +210,10 @@ def _end_with_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    docs_dir, site, cache_dir, root = map(Path, argv[:4])
+    *folders, parent = argv  # as refresh_in_background passes them
+    docs_dir, site, cache_dir, root = map(Path, folders)
     parallel.run_in_background()
-    threading.Thread(target=_end_with_parent, args=(int(argv[4]),), daemon=True).start()
+    threading.Thread(target=_end_with_parent, args=(int(parent),), daemon=True).start()
     catalogue = build(docs_dir, display_root=root, review=False, cache_dir=cache_dir)
     if catalogue.errors:  # the build said them; the previous data stays
         return 1

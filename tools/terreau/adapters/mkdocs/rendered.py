@@ -79,7 +79,7 @@ class Rendered:
         self.warnings = Warnings()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.pending: dict[str, tuple[str, int]] = {}  # src_uri → (key, warnings before)
-        self.keys: dict[str, tuple[str, str]] = {}  # src_uri → (Markdown, key): hashed once
+        self.keys: dict[str, tuple[str, str, str]] = {}  # src_uri → (url, Markdown, key): hashed once
         self.replayed: dict[str, str] = {}  # src_uri → the text Terreau made of the page
         self.used: set[str] = set()
         self.hits = self.misses = 0
@@ -92,12 +92,12 @@ class Rendered:
 
     def _key(self, file: File, markdown: str) -> str:
         known = self.keys.get(file.src_uri)
-        if known is not None and known[0] == markdown:  # asked in on_nav, then in replay
-            return known[1]
+        if known is not None and known[:2] == (file.url, markdown):  # asked in on_nav, then in replay
+            return known[2]
         digest = hashlib.sha256(f"{self.base}\0{file.src_uri}\0{file.url}\0".encode())
         digest.update(markdown.encode("utf-8"))
-        self.keys[file.src_uri] = (markdown, digest.hexdigest())
-        return self.keys[file.src_uri][1]
+        self.keys[file.src_uri] = (file.url, markdown, digest.hexdigest())
+        return self.keys[file.src_uri][2]
 
     def is_kept(self, file: File, markdown: str) -> bool:
         """Whether the page of ``file``, with this Markdown, was rendered by an earlier build."""

@@ -60,6 +60,7 @@ var terreauCharger = (function () {
   var ready = Promise.all(TERREAU_RECHERCHE.map(function (src) {
     return terreauCharger(TERREAU_RACINE + src, src.indexOf("/recherche/") < 0);  // data in any order
   }));
+  ready.catch(function () { /* said by terreau.js, which asks for the same scripts */ });
   var query = new URLSearchParams(window.location.search).get("q") || "";
   if (!query.trim()) return;
   ready.then(function () {
