@@ -123,24 +123,36 @@ def test_a_full_build_from_the_cache_of_rendered_cards_equals_one_without(tmp_pa
     assert "Une phrase ajoutée." in (tmp_path / "second/methodes/methode-essai.html").read_text("utf-8")
 
 
+# The two-core build runs in a fresh interpreter: forking needs a process with one thread
+# (core/parallel.can_fork), which the test process is not once Playwright's tests ran in it.
+TWO_CORES = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import test_apercu
+from terreau.adapters.mkdocs import rendered
+rendered.MIN_CARDS = 1  # the corpus has 199 cards
+started = rendered.Helper.__init__
+def started_then_done(helper, *args):
+    started(helper, *args)
+    if helper.child is not None:  # every card from the child, whatever the machine's load
+        helper.child.join()
+        helper.child = None
+rendered.Helper.__init__ = started_then_done
+print(*test_apercu._build(*map(Path, sys.argv[2:5]), preview=False))
+"""
+
+
 def test_a_cold_build_rendering_cards_on_two_cores_equals_one_on_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from terreau.adapters.mkdocs import rendered
     from terreau.core import parallel
 
-    monkeypatch.setattr(rendered, "MIN_CARDS", 1)  # the corpus has 199 cards
-    started = rendered.Helper.__init__
-
-    def started_then_done(helper: rendered.Helper, *args: object) -> None:
-        started(helper, *args)  # type: ignore[arg-type]
-        if helper.child is not None:  # every card from the child, whatever the machine's load
-            helper.child.join()
-            helper.child = None
-
-    monkeypatch.setattr(rendered.Helper, "__init__", started_then_done)
-    hits, rendered_here = _build(ROOT / "docs", tmp_path / "deux", tmp_path / "cache", preview=False)
-    assert (hits, rendered_here) == (199, 0)  # every card as the second process rendered it
+    arguments = [ROOT / "tests", ROOT / "docs", tmp_path / "deux", tmp_path / "cache"]
+    two = subprocess.run(
+        [sys.executable, "-c", TWO_CORES, *map(str, arguments)], capture_output=True, text=True, check=True
+    )
+    assert two.stdout.split() == ["199", "0"]  # every card as the second process rendered it
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     assert _build(ROOT / "docs", tmp_path / "un", tmp_path / "vide", preview=False)[0] == 0
     got, expected = _files(tmp_path / "deux"), _files(tmp_path / "un")
