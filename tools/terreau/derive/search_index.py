@@ -167,12 +167,12 @@ def build_shards(
     count = len(cards)
     ids: dict[str, int] = {}
     terms: list[str] = []
-    # postings[f][term id]: positions of the cards whose field f holds the term.
-    postings: list[list[array[int] | None]] = [[] for _ in names]
+    # held[term id]: how many (card, field) pairs hold the term (lunr's idf counts them).
+    held: list[int] = []
     # One entry per (card, field), card by card: term ids, their frequencies, the length.
     fields_of: list[tuple[array[int], array[int], int]] = []
     totals = [0] * len(names)
-    for position, card in enumerate(cards):
+    for card in cards:
         analysed = document(card, labels_of(card))
         for f, name in enumerate(names):
             tids, tfs = array("I"), array("I")
@@ -181,12 +181,8 @@ def build_shards(
                 if tid is None:
                     tid = ids[t] = len(terms)
                     terms.append(t)
-                    for column in postings:
-                        column.append(None)
-                found = postings[f][tid]
-                if found is None:
-                    found = postings[f][tid] = array("I")
-                found.append(position)
+                    held.append(0)
+                held[tid] += 1
                 tids.append(tid)
                 tfs.append(tf)
             fields_of.append((tids, tfs, len(analysed[name])))
@@ -194,11 +190,8 @@ def build_shards(
     if not count:
         return [""], iter([_shard_text([], [], [])])
     average = [total / count for total in totals]
-    idf = []
-    for tid in range(len(terms)):
-        with_term = sum(len(column[tid] or ()) for column in postings)
-        # lunr.idf, for a posting found in ``with_term`` (card, field) pairs.
-        idf.append(math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5))))
+    # lunr.idf, for a term found in ``with_term`` (card, field) pairs.
+    idf = [math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5))) for with_term in held]
 
     # scores[term id]: position → the sum of its field scores (lunr's, rounded to three
     # decimals), in thousandths.
@@ -210,9 +203,9 @@ def build_shards(
             boost = FIELDS[name] * KIND_BOOST[card.kind]
             for tid, tf in zip(tids, tfs, strict=True):
                 score = idf[tid] * ((_K1 + 1) * tf) / (norm + tf)
-                held = scores[tid]
-                held[position] = held.get(position, 0) + round(round(score * boost, 3) * SCALE)
-    del fields_of, postings
+                by_card = scores[tid]
+                by_card[position] = by_card.get(position, 0) + round(round(score * boost, 3) * SCALE)
+    del fields_of
 
     # Cut the sorted terms; a term's size is the length of its posting's text.
     texts = [_posting_text(scores[tid]) for tid in range(len(terms))]
