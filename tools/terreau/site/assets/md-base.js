@@ -32,6 +32,12 @@ var terreauCharger = (function () {
     return pending[src];
   };
 })();
+/* The search's scripts, each loaded once: the code in order, the data in any order. */
+var terreauChargerRecherche = function () {
+  return Promise.all(TERREAU_RECHERCHE.map(function (src) {
+    return terreauCharger(TERREAU_RACINE + src, src.indexOf("/recherche/") < 0);
+  }));
+};
 
 (function () {
   "use strict";
@@ -54,12 +60,10 @@ var terreauCharger = (function () {
 
   /* The search page (its head script is marked data-recherche) asks for the search's scripts
    * now, while the page is still being read, and once they ran, for the index shards of the
-   * query in its address: terreau.js, which runs after the page and the theme's script,
-   * then finds them loaded (the same promises). Failures are said by terreau.js. */
+   * query in its address: terreau.js, which runs at the end of the page, then finds them
+   * loaded (the same promises). Failures are said by terreau.js. */
   if (!me.hasAttribute("data-recherche")) return;
-  var ready = Promise.all(TERREAU_RECHERCHE.map(function (src) {
-    return terreauCharger(TERREAU_RACINE + src, src.indexOf("/recherche/") < 0);  // data in any order
-  }));
+  var ready = terreauChargerRecherche();
   ready.catch(function () { /* said by terreau.js, which asks for the same scripts */ });
   var query = new URLSearchParams(window.location.search).get("q") || "";
   if (!query.trim()) return;

@@ -7,7 +7,7 @@
  * form sends without JavaScript.
  */
 /* The site's root (TERREAU_RACINE), loading a script once (terreauCharger) and the search's
- * scripts (TERREAU_RECHERCHE) come from the head script, md-base.js. */
+ * scripts (TERREAU_RECHERCHE, terreauChargerRecherche) come from the head script, md-base.js. */
 /* ---- compact facet table ----
  * The facet table, its columns decoded once: each facet's codes travel as a string of
  * « largeur » digits of « alphabet » per card, six bits each, lowest first
@@ -622,9 +622,7 @@ var terreauAxes = function (table, pos) {
   var timer = null;
   status.textContent = "Chargement de la recherche…";
   document.documentElement.classList.add("terreau-js");
-  Promise.all(TERREAU_RECHERCHE.map(function (src) {
-    return load(base + src, src.indexOf("/recherche/") < 0);  // data in any order
-  }))
+  terreauChargerRecherche()
     .then(function () {
       table = terreauFacettes();
       engine = window.TerreauMoteur(window.lunr, table);
