@@ -64,6 +64,16 @@ GENERATED: dict[str, str] = dict(
 DATA = "donnees"
 
 
+def card_pdf(card_url: str) -> str:
+    """A card's PDF in the site, beside its page (methodes/x.html → methodes/x.pdf)."""
+    return card_url.removesuffix(".html") + ".pdf"
+
+
+def booklet_pdf(card_id: str) -> str:
+    """A parcours' booklet in the site: its steps' cards in one PDF."""
+    return f"parcours/{card_id}-livret.pdf"
+
+
 def export_names() -> list[str]:
     """The open-data export files, by path under donnees/ (terreau.derive.export writes them)."""
     return [

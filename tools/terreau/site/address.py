@@ -18,3 +18,9 @@ def is_real(site_url: str) -> bool:
     """True if ``site_url`` is an address readers can reach (not empty, not a placeholder)."""
     host = (urlparse(site_url).hostname or "").lower()
     return bool(host) and not any(host == suffix[1:] or host.endswith(suffix) for suffix in PLACEHOLDER_HOSTS)
+
+
+def online(site_url: str) -> str:
+    """``site_url`` if readers can reach it, else the empty string: what may be printed or
+    linked as the site's address."""
+    return site_url if is_real(site_url) else ""

@@ -318,7 +318,7 @@ class SiteBuild:
         self.archive.add_all(derived.written(site))  # after the pages, in the same order always
         expected = set(written) | (archive.names(self.parts) if self.settings.archive else set())
         # Merged cards' old addresses (issue 17): a page that leads to the card kept.
-        address = self.settings.site_url if published.is_real(self.settings.site_url) else ""
+        address = published.online(self.settings.site_url)
         for rel, html in redirects.pages(self.catalogue, self.pages.env, address).items():
             if rel in expected:
                 raise BuildFailure(f"Terreau : {rel} est à la fois une page et une redirection.")
@@ -473,7 +473,7 @@ class SiteBuild:
         jobs = []
         for card_id, html in sorted(self.printables.items()):
             card = self.catalogue.cards[card_id]
-            target = site / Path(card.url).with_suffix(".pdf")
+            target = site / pages.card_pdf(card.url)
             doc = self.cards.printable(card.meta.titre, [(card.meta.titre, html)])
             folder = posixpath.dirname(card.url)
             jobs.append(pdf.Job(target, doc, f"{address}{folder}/"))
@@ -487,7 +487,7 @@ class SiteBuild:
                 booklet=True,
                 overview=self.printables.get(route.id, ""),
             )
-            target = site / "parcours" / f"{route.id}-livret.pdf"
+            target = site / pages.booklet_pdf(route.id)
             jobs.append(pdf.Job(target, doc, f"{address}parcours/"))
         jobs += self.poster_jobs  # the starting exhibition's posters: already in the cache
         return jobs

@@ -122,10 +122,10 @@ def _part(
     for card in (card for _title, cards in sections for card in cards):
         members.add(card.url)
         if pdf:  # a card's PDF and a parcours' booklet, when the build makes them
-            members.add(_html(card.url).removesuffix(".html") + ".pdf")
+            members.add(pages.card_pdf(card.url))
             if isinstance(card.meta, Parcours):
-                members.add(f"parcours/{card.id}-livret.pdf")
-    online = site_url if published.is_real(site_url) else ""
+                members.add(pages.booklet_pdf(card.id))
+    online = published.online(site_url)
     kinds = vocabulary("type").terms
     context = {
         "csp": hosting.CSP,
@@ -169,7 +169,7 @@ def offers(catalogue: Catalogue, found: list[archive.Part], pdf: bool) -> list[O
 def listing(env: jinja2.Environment, found: list[Offer], sizes: dict[str, int] | None, site_url: str) -> str:
     """The list of archives: with their links and sizes on the built site (``sizes``), or, as
     the archives hold the page, where to download them."""
-    online = site_url if published.is_real(site_url) else ""
+    online = published.online(site_url)
     rows = [
         {
             "name": o.name,

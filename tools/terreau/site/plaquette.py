@@ -71,7 +71,7 @@ def field_stories(catalogue: Catalogue, chosen: list[str], limit: int) -> list[C
 def context(views: Views) -> dict[str, Any]:
     """Everything the brochure shows, taken from the cards and the data file."""
     catalogue, data = views.catalogue, plan()
-    site_url = views.site_url if address.is_real(views.site_url) else ""
+    site_url = address.online(views.site_url)
 
     def link(url: str, title: str) -> dict[str, str]:
         """A page of the site, with its QR code when the site has a real address."""

@@ -242,8 +242,10 @@ class CardViews(Views):
         return self.env.get_template("fiche_entete.html").render(
             to_review=self.overdue(card),
             forge=self.forge_links(card.rel_path, card.url, self.tried(card)),
-            pdf=PurePosixPath(card.url).with_suffix(".pdf").name if self.pdf else None,
-            booklet=f"{card.id}-livret.pdf" if self.pdf and card.kind == "parcours" else None,
+            pdf=PurePosixPath(pages.card_pdf(card.url)).name if self.pdf else None,
+            booklet=PurePosixPath(pages.booklet_pdf(card.id)).name
+            if self.pdf and card.kind == "parcours"
+            else None,
             posters=self.poster_links(card),
             own_posters=card.id == posters.CARD,
             kit=self.kit_href(card),

@@ -44,9 +44,7 @@ class PageViews(Views):
 
     def offline(self, page_url: str) -> str:
         """« Emporter le commun hors ligne »: how to use the archives, and their list."""
-        return self.env.get_template("hors_ligne.html").render(
-            offers=self.offline_list, listing=self.offline_list or "", pdf=self.pdf
-        )
+        return self.env.get_template("hors_ligne.html").render(listing=self.offline_list, pdf=self.pdf)
 
     def finder(self) -> str:
         """The finder's form, with every facet value and its count over the whole commons."""
