@@ -84,8 +84,8 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     )
     peak = peak_pss = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss_kb(process.pid))
-        peak_pss = max(peak_pss, tree_rss_kb(process.pid, proportional=True))
+        rss, pss = tree_memory_kb(process.pid)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.1)
     PEAK_PSS_MB[0] = peak_pss // 1024
     wall = time.perf_counter() - start
@@ -99,32 +99,42 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 PEAK_PSS_MB = [0]  # of the last timed() command
 
 
-def tree_rss_kb(pid: int, proportional: bool = False) -> int:
-    """Resident memory (KB) of a process and its descendants, from /proc (``proportional``:
-    PSS, shared pages divided among the processes sharing them)."""
-    children: dict[int, list[int]] = {}
+def children() -> dict[int, list[int]]:
+    """Each running process's children (Linux /proc): parent → child pids."""
+    found: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
             except OSError:
-                continue
+                continue  # ended meanwhile
             parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    total, todo = 0, [pid]
+            found.setdefault(parent, []).append(int(entry.name))
+    return found
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Memory (KB) of a process and its descendants, from /proc: resident (RSS, a page shared
+    by several processes counted in each) and proportional (PSS, shared pages divided among
+    the processes sharing them)."""
+    tree = children()
+    rss = pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
-        todo += children.get(current, [])
-        try:
-            if proportional:
-                status = Path(f"/proc/{current}/smaps_rollup").read_text()
-            else:
-                status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            continue
-        found = re.search(r"^Pss:\s+(\d+)" if proportional else r"^VmRSS:\s+(\d+)", status, re.M)
-        total += int(found.group(1)) if found else 0
-    return total
+        todo += tree.get(current, [])
+        rss += _kb(Path(f"/proc/{current}/status"), "VmRSS")
+        pss += _kb(Path(f"/proc/{current}/smaps_rollup"), "Pss")
+    return rss, pss
+
+
+def _kb(path: Path, field: str) -> int:
+    """A « field:  N kB » line of a /proc file; 0 if the process ended meanwhile."""
+    try:
+        found = re.search(rf"^{field}:\s+(\d+)", path.read_text(), re.M)
+    except OSError:
+        return 0
+    return int(found.group(1)) if found else 0
 
 
 def project(base: Path, size: int) -> tuple[Path, Path]:
@@ -339,14 +349,10 @@ def attribution_time(docs: Path) -> float:
 
 def refreshing(parent: int) -> bool:
     """Whether the preview ``parent`` has a background refresh running (Linux /proc)."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError):
-            continue  # ended meanwhile
-        if int(fields[1]) == parent and b"terreau.site.derived" in command:
-            return True
+    for child in children().get(parent, []):
+        with contextlib.suppress(OSError):  # ended meanwhile
+            if b"terreau.site.derived" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return True
     return False
 
 
